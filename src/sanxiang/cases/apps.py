@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop as N_
+
+
+class CasesConfig(AppConfig):
+    name = "sanxiang.cases"
+    label = "cases"
+    verbose_name = _("案件办理")
+
+    def ready(self):
+        from sanxiang.cases import deadlines, panels, procedures
+        from sanxiang.core import ticks, workbench
+
+        procedures.register_all()
+        workbench.register_nav(N_("工作台"), "core:workbench", order=0)
+        workbench.register_nav(N_("案件"), "cases:list", order=10)
+        workbench.register_panel(
+            "cases.approvals", "cases/panel_approvals.html", panels.awaiting_approval, order=10
+        )
+        workbench.register_panel(
+            "cases.deadlines", "cases/panel_deadlines.html", panels.my_deadlines, order=20
+        )
+        workbench.register_panel("cases.mine", "cases/panel_mine.html", panels.my_cases, order=30)
+        ticks.register("cases.deadlines", deadlines.tick)

@@ -1,0 +1,177 @@
+"""Staff pages for cases: list, open, detail (with the transitions the user may fire), and the
+form of one transition. Every change goes through `services`; refusals show their message next to
+the field or button that caused them, with the user's input kept."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from sanxiang.cases import selectors, services
+from sanxiang.cases.filtersets import CaseFilterSet
+from sanxiang.cases.forms import OpenCaseForm, raw_inputs
+from sanxiang.cases.signals import case_viewed
+from sanxiang.catalog.models import Article
+from sanxiang.core.errors import DomainError, NotFound
+from sanxiang.core.roles import Role
+from sanxiang.org.models import User
+
+
+def _case_or_404(request, number: str):
+    try:
+        return selectors.case_for(request.user, number=number)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+def case_list(request):
+    filterset = CaseFilterSet(
+        request.GET or None, queryset=selectors.cases_visible_to(request.user), request=request
+    )
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    page = Paginator(queryset.order_by("-opened_at"), 30).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "cases/list.html", {"filter": filterset, "page": page, "query": query.urlencode()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_open(request):
+    if not request.user.roles & {Role.OFFICER, Role.HEAD} or request.user.agency is None:
+        raise Http404
+    form = OpenCaseForm(
+        request.POST or None, user=request.user, initial={"procedure": request.GET.get("procedure")}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.open_case(
+                agency=request.user.agency,
+                procedure=data["procedure"],
+                actor=request.user,
+                title=data["title"],
+                item=data["item"],
+                party=data["existing_party"],
+                party_data=form.party_data(),
+                handlers=list(data["handlers"]),
+                facts=data["facts"],
+                place=data["place"],
+                act_date=data["act_date"],
+                source=data["source"],
+                sensitive=data["sensitive"],
+            )
+        except DomainError as refusal:
+            field = refusal.field if refusal.field in form.fields else None
+            if refusal.field and f"party_{refusal.field}" in form.fields:
+                field = f"party_{refusal.field}"
+            form.add_error(field, refusal.message)
+        else:
+            messages.success(request, _("已登记案件 %(number)s。") % {"number": case.number})
+            return redirect("cases:detail", number=case.number)
+    return render(request, "cases/open.html", {"form": form})
+
+
+@login_required
+def case_detail(request, number: str):
+    case = _case_or_404(request, number)
+    case_viewed.send(
+        type(case), case=case, user=request.user, door="web", reason=request.GET.get("reason", "")
+    )
+    definition = case.definition
+    reached = set(case.events.values_list("to_stage", flat=True))
+    context = {
+        "case": case,
+        "definition": definition,
+        "stages": [
+            (s, s.code in reached and s.code != case.stage, s.code == case.stage) for s in definition.stages
+        ],
+        "options": services.options(case, request.user),
+        "events": case.events.select_related("actor").order_by("seq"),
+        "deadlines": case.deadlines.order_by("due_on"),
+        "proposal": case.current_proposal,
+        "handlers": case.handlers.all(),
+        "extra_panels": case_panels(request, case),
+    }
+    return render(request, "cases/detail.html", context)
+
+
+def case_panels(request, case) -> list[tuple[str, dict]]:
+    """Sections other apps add to the case page (evidence, review, documents…), by registration."""
+    from sanxiang.cases import page_sections
+
+    return page_sections.render_for(request, case)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_transition(request, number: str, name: str):
+    case = _case_or_404(request, number)
+    try:
+        move = case.definition.transition(name)
+    except KeyError:
+        raise Http404 from None
+    errors: dict[str, str] = {}
+    general_error = ""
+    values = request.POST if request.method == "POST" else {}
+    if request.method == "POST":
+        try:
+            version = int(request.POST.get("version", "0") or 0)
+            services.transition(
+                case,
+                name,
+                actor=request.user,
+                data=raw_inputs(move.inputs, request.POST),
+                reason=request.POST.get("reason", ""),
+                expected_version=version or None,
+            )
+        except DomainError as refusal:
+            if refusal.field and move.input(refusal.field):
+                errors[refusal.field] = refusal.message
+            else:
+                general_error = refusal.message
+        else:
+            messages.success(request, _("已办理：%(label)s") % {"label": _(move.label)})
+            return redirect("cases:detail", number=case.number)
+    context = {
+        "case": case,
+        "move": move,
+        "fields": _fields(case, move, values, errors),
+        "general_error": general_error,
+        "reason": values.get("reason", "") if values else "",
+    }
+    return render(request, "cases/transition.html", context, status=422 if (errors or general_error) else 200)
+
+
+def _fields(case, move, values, errors) -> list[dict]:
+    fields = []
+    for spec in move.inputs:
+        field = {"spec": spec, "error": errors.get(spec.name, ""), "choices": list(spec.choices)}
+        if spec.kind in {"multichoice", "officers", "articles"}:
+            field["value"] = values.getlist(spec.name) if values else []
+        elif spec.kind == "bool":
+            field["value"] = bool(values and spec.name in values)
+        else:
+            field["value"] = values.get(spec.name, "") if values else ""
+        if spec.kind == "officers":
+            officers = User.objects.filter(agency=case.agency, groups__name=Role.OFFICER, is_active=True)
+            field["choices"] = [(u.username, f"{u.display_name}（{u.username}）") for u in officers]
+        elif spec.kind == "articles":
+            field["choices"] = [(str(a.pk), a.citation) for a in _article_choices(case)]
+        fields.append(field)
+    return fields
+
+
+def _article_choices(case):
+    if case.item is None:
+        return Article.objects.none()
+    ids = set(case.item.penalty_basis.values_list("pk", flat=True)) | set(
+        case.item.legal_basis.values_list("pk", flat=True)
+    )
+    return Article.objects.filter(pk__in=ids).select_related("law")

@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/", include("sanxiang.api_urls")),
+    path("portal/", include("sanxiang.portal.urls")),
+    path("cases/", include("sanxiang.cases.urls")),
+    path("org/", include("sanxiang.org.urls")),
+    path("catalog/", include("sanxiang.catalog.urls")),
+    path("records/", include("sanxiang.records.urls")),
+    path("documents/", include("sanxiang.documents.urls")),
+    path("review/", include("sanxiang.review.urls")),
+    path("publicity/", include("sanxiang.publicity.urls")),
+    path("supervision/", include("sanxiang.supervision.urls")),
+    path("insight/", include("sanxiang.insight.urls")),
+    path("exchange/", include("sanxiang.exchange.urls")),
+    path("", include("sanxiang.core.urls")),
+]
+
+admin.site.site_header = "三项制度执法平台 · 管理"
+admin.site.site_title = "三项制度执法平台"
