@@ -21,6 +21,12 @@ def _fixed_clock(request):
         yield
 
 
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Each test stores files in its own folder, never in ./var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def world(db):
     from tests.factories import World

@@ -62,3 +62,34 @@ def test_append_outside_a_transaction_is_refused(world):
     assert transaction.get_autocommit()
     with pytest.raises(RuntimeError):
         append(kind="note", payload={}, case=case)
+
+
+def test_evidence_is_stored_once_and_recorded(world):
+    import io
+
+    from sanxiang.records.evidence import add_evidence
+    from sanxiang.records.models import Blob
+
+    case = world.case()
+    content = b"\x89PNG\r\n\x1a\n" + b"photo" * 1000
+    first = add_evidence(
+        case=case,
+        source=io.BytesIO(content),
+        actor=world.officer,
+        title="现场照片",
+        evidence_type="physical",
+        media_kind="photo",
+        media_type="image/png",
+    )
+    second = add_evidence(
+        case=case,
+        source=io.BytesIO(content),
+        actor=world.officer,
+        title="同一照片",
+        evidence_type="physical",
+        media_kind="photo",
+        media_type="image/png",
+    )
+    assert first.blob_id == second.blob_id and Blob.objects.count() == 1
+    assert first.entry.kind == "evidence.added"
+    assert first.entry.payload["sha256"] == hashlib.sha256(content).hexdigest()
