@@ -141,6 +141,17 @@ def test_case_page_shows_buttons_from_the_definition(client, world):
     assert "批准立案" in body
 
 
+@pytest.mark.parametrize("code", sorted(PATHS))
+def test_case_page_renders_at_every_stage_of_the_happy_path(client, world, code):
+    case = world.case(code)
+    web(client, world.officer)
+    for step in range(len(PATHS[code]) + 1):
+        response = client.get(f"/cases/{case.number}/")
+        assert response.status_code == 200, (code, case.stage)
+        if step < len(PATHS[code]):
+            case = walk(world, case, PATHS[code][step : step + 1])
+
+
 def test_open_case_through_the_web(client, world):
     web(client, world.officer)
     response = client.post(

@@ -190,6 +190,17 @@ class Proposal(models.Model):
     def __str__(self) -> str:
         return f"{self.case.number} v{self.version}"
 
+    @property
+    def outcome_label(self) -> str:
+        """The outcome as the procedure's own form names it (e.g. 给予行政处罚)."""
+        for transition in self.case.definition.transitions:
+            spec = transition.input("outcome")
+            if spec is not None:
+                for value, label in spec.choices:
+                    if value == self.outcome:
+                        return label
+        return self.outcome
+
     def canonical(self, basis_ids: list[int]) -> dict:
         def money(v: Decimal | None) -> str | None:
             return None if v is None else f"{Decimal(v):.2f}"
@@ -242,6 +253,14 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.number}#{self.seq} {self.transition}"
+
+    @property
+    def note(self) -> str:
+        """The free text the actor wrote with the act, for the timeline."""
+        for key in ("summary", "findings", "report", "transcript", "ruling"):
+            if self.data.get(key):
+                return str(self.data[key])
+        return ""
 
 
 class Deadline(models.Model):

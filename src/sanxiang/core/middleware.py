@@ -1,15 +1,22 @@
+from django.conf import settings
 from django.utils import translation
 
 
 class UserLanguageMiddleware:
-    """Apply a signed-in user's chosen language (issue 9: switchable per user)."""
+    """Chinese first: the interface is in zh-hans unless the user chose another language (kept on
+    the user, or in the language cookie for the public). The browser's Accept-Language is not used,
+    so an English-language browser in a government office still gets the Chinese interface."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        language = getattr(getattr(request, "user", None), "language", "") or ""
-        if language:
-            translation.activate(language)
-            request.LANGUAGE_CODE = language
-        return self.get_response(request)
+        user = getattr(request, "user", None)
+        language = getattr(user, "language", "") or request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
@@ -23,7 +24,7 @@ def set_language(request):
     response = HttpResponseRedirect(target)
     if check_for_language(language):
         activate(language)
-        response.set_cookie("django_language", language, samesite="Lax")
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
         if request.user.is_authenticated:
             request.user.language = language
             request.user.save(update_fields=["language"])
