@@ -335,6 +335,15 @@ PENALTY_GENERAL = Procedure(
             effects=(fx.record_notice,),
             starts=(
                 DeadlineSpec("statement", N_("陈述申辩期"), "SX-CASE-01.deadline", start_input="served_on"),
+                DeadlineSpec(
+                    "hearing_request",
+                    N_("听证申请期"),
+                    "HEAR-03.deadline",
+                    start_input="served_on",
+                    when=lambda ctx: (
+                        bool(ctx.data.get("hearing_right")) and not ctx.data.get("rights_waived")
+                    ),
+                ),
             ),
             handler_only=True,
             act="notice",
@@ -348,7 +357,7 @@ PENALTY_GENERAL = Procedure(
             inputs=(Input("requested_on", N_("申请日期"), "date"),),
             guards=(g.hearing_requested_in_time,),
             effects=(fx.remember("requested_on", prefix="hearing_"),),
-            stops=("statement",),
+            stops=("statement", "hearing_request"),
         ),
         Transition(
             "schedule_hearing",
@@ -390,7 +399,7 @@ PENALTY_GENERAL = Procedure(
                 g.not_heavier_than_notified,
             ),
             effects=(fx.record_decision,),
-            stops=("decision", "statement"),
+            stops=("decision", "statement", "hearing_request"),
             starts=(DeadlineSpec("service", N_("送达处罚决定书"), "PEN-21.deadline"),),
             approval=True,
             act="decision",
@@ -657,6 +666,7 @@ COERCION_MEASURE = Procedure(
                 DeadlineSpec(
                     "term", N_("查封扣押期限"), "FORCE-07.initial", extension_rule="FORCE-07.extension"
                 ),
+                DeadlineSpec("ratification", N_("报告负责人并补办批准"), "FORCE-04.deadline"),
             ),
             on_site=True,
             handler_only=True,
@@ -672,6 +682,7 @@ COERCION_MEASURE = Procedure(
             HEAD,
             inputs=(ACTED_ON,),
             effects=(fx.stamp("ratified_on"),),
+            stops=("ratification",),
             approval=True,
         ),
         Transition(
