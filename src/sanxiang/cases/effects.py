@@ -129,7 +129,11 @@ def extend_deadline(code: str, rule_code: str) -> Callable[[TransitionContext], 
 
 def pause_deadline(code: str) -> Callable[[TransitionContext], None]:
     def effect(ctx: TransitionContext) -> None:
-        deadlines.pause(ctx.case, code, ctx.act_date, reason=ctx.data.get("pause_reason") or "")
+        reason = ctx.data.get("pause_reason") or ""
+        spec = ctx.transition.input("pause_reason")
+        label = dict(spec.choices).get(reason, reason) if spec else reason
+        summary = ctx.data.get("summary") or ""
+        deadlines.pause(ctx.case, code, ctx.act_date, reason=f"{label}：{summary}" if summary else label)
 
     effect.__name__ = f"pause_{code}"
     return effect
