@@ -90,13 +90,12 @@ def record_decision(ctx: TransitionContext) -> None:
 def record_service(ctx: TransitionContext) -> None:
     """The date service takes effect starts the time limits that depend on it (payment, remedies).
     Public notice (公告送达) is deemed served only when its notice period has run (PEN-22): the
-    date entered is the publication date, kept as `notice_published_on`."""
+    date entered is the publication date; the effective date is `effective_served_on`."""
     method = ctx.data.get("method", "")
     served = ctx.data.get("served_on") or ctx.act_date
     effective = deadlines.effective_service_date(method, served, ctx.case.agency)
+    ctx.data["effective_served_on"] = effective
     if effective != served:
-        ctx.data["notice_published_on"] = served
-        ctx.data["served_on"] = effective
         ctx.case.attributes["notice_published_on"] = served.isoformat()
     ctx.case.served_on = effective
     ctx.case.attributes["service_method"] = method

@@ -419,7 +419,7 @@ PENALTY_GENERAL = Procedure(
                     "payment",
                     N_("缴纳罚款"),
                     "PEN-29.deadline",
-                    start_input="served_on",
+                    start_input="effective_served_on",  # set by record_service (PEN-22)
                     when=lambda ctx: bool(ctx.case.fine_amount),
                 ),
             ),

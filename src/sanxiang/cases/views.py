@@ -95,7 +95,9 @@ def case_detail(request, number: str):
         "options": services.options(case, request.user),
         "events": case.events.select_related("actor").order_by("seq"),
         "deadlines": case.deadlines.order_by("due_on"),
-        "clocks": [deadlines.clock_of(d) for d in case.deadlines.exclude(status="cancelled").order_by("due_on")],
+        "clocks": [
+            deadlines.clock_of(d) for d in case.deadlines.exclude(status="cancelled").order_by("due_on")
+        ],
         "proposal": case.current_proposal,
         "handlers": case.handlers.all(),
         "extra_panels": case_panels(request, case),

@@ -146,7 +146,7 @@ def officers(case: Case) -> dict[str, Any] | None:
         "list": people,
         "text": "、".join(f"{p['name']}（执法证号：{p['certificate']}）" for p in people),
         "act": event.label,
-        "on": _date(event.data.get("acted_on") or event.at.date()),
+        "on": _date(event.data.get("acted_on") or timezone.localtime(event.at).date()),
     }
 
 
@@ -319,8 +319,8 @@ def interview(case: Case) -> dict[str, Any] | None:
 def _act(case: Case, event: CaseEvent) -> dict[str, Any]:
     people = _officer_line(event.data.get("officers", []), event.data.get("certificates", []), case)
     return {
-        "on": _date(event.data.get("acted_on") or event.at.date()),
-        "time": f"{event.at:%H:%M}",
+        "on": _date(event.data.get("acted_on") or timezone.localtime(event.at).date()),
+        "time": f"{timezone.localtime(event.at):%H:%M}",
         "findings": event.data.get("findings", ""),
         "interviewee": event.data.get("interviewee", ""),
         "officers": "、".join(f"{p['name']}（执法证号：{p['certificate']}）" for p in people),
@@ -360,7 +360,7 @@ def seizure(case: Case) -> dict[str, Any] | None:
         "starts_on": cn_date(term.starts_on) if term else "",
         "due_on": cn_date(term.due_on) if term else "",
         "emergency": bool(a.get("emergency")),
-        "on": _date(event.data.get("acted_on") or event.at.date()) if event else "",
+        "on": _date(event.data.get("acted_on") or timezone.localtime(event.at).date()) if event else "",
     }
 
 
@@ -417,7 +417,8 @@ def closing(case: Case) -> dict[str, Any]:
     close = _last_event(case, "close")
     return {
         "steps": [
-            [_date(e.at.date()), str(e.label), e.actor.display_name if e.actor else ""] for e in events
+            [_date(timezone.localtime(e.at).date()), str(e.label), e.actor.display_name if e.actor else ""]
+            for e in events
         ],
         "executed_on": _date(executed),
         "execution": case.attributes.get("execution", ""),

@@ -67,7 +67,7 @@ def service_record(ctx: TransitionContext) -> None:
     document = _served_document(ctx)
     if document is None:
         return
-    served_on = ctx.data.get("notice_published_on") or ctx.data["served_on"]
+    served_on = ctx.data["served_on"]
     pending = _pending.get()
     if pending is None or pending.document.pk != document.pk:
         method = ctx.data.get("method") or "direct"
