@@ -178,15 +178,15 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return Response(DocumentDetailSerializer(document).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        parameters=[OpenApiParameter("format", str, enum=["pdf", "docx"], required=True)],
+        parameters=[OpenApiParameter("as", str, enum=["pdf", "docx"], required=True)],
         responses={(200, "application/pdf"): bytes},
     )
     @action(detail=True, methods=["get"], url_path="file")
     def file(self, request, pk=None):
         document = self.get_object()
-        fmt = request.query_params.get("format", "pdf")
+        fmt = request.query_params.get("as", "pdf")
         if fmt not in renderer.MEDIA_TYPES:
-            raise InvalidInput("documents.format", "格式应为 pdf 或 docx。", field="format")
+            raise InvalidInput("documents.format", "格式应为 pdf 或 docx。", field="as")
         case_viewed.send(
             type(document.case), case=document.case, user=request.user, door="api", reason="文书下载"
         )

@@ -171,10 +171,19 @@ def check_reasons(template: DocumentTemplate, case, data: dict[str, Any]) -> Non
 # --- rendering the sections ---------------------------------------------------------------------
 
 
+def compile_text(text: str) -> None:
+    """Parse a section text; raises TemplateSyntaxError (used when an admin saves a template)."""
+    engines["django"].from_string("{% autoescape off %}" + (text or "") + "{% endautoescape %}")
+
+
 def _render(text: str, data: dict[str, Any]) -> str:
     engine = engines["django"]
     source = "{% autoescape off %}" + (text or "") + "{% endautoescape %}"
-    return engine.from_string(source).render(data).strip()
+    template = engine.from_string(source)  # a syntax error surfaces to the template editor
+    try:
+        return template.render(data).strip()
+    except Exception as error:  # an admin-edited text referring to data that is not there
+        raise DomainError("documents.template.render", f"文书模板无法生成：{error}") from None
 
 
 def _paragraphs(text: str) -> list[str]:

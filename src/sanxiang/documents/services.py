@@ -586,7 +586,7 @@ def _validate_sections(sections: Any) -> None:
         texts += [cell for row in section.get("rows", []) if isinstance(row, list) for cell in row]
         for text in texts:
             try:
-                compose._render(str(text), {})
+                compose.compile_text(str(text))
             except TemplateSyntaxError as error:
                 raise InvalidInput(
                     "documents.template.syntax", f"模板语法错误：{error}", field="sections"
