@@ -96,7 +96,7 @@ def test_reasons_required_through_the_web(client, world):
 
 def test_reasons_required_on_the_command_line(world, tmp_path):
     case = without_reasons(world)
-    with pytest.raises(CommandError, match="documents.reasons.missing"):
+    with pytest.raises(CommandError, match=r"documents\.reasons\.missing"):
         call_command(
             "document", case.number, "penalty_decision", "--format", "pdf", "-o", str(tmp_path / "x.pdf")
         )
@@ -367,7 +367,7 @@ def test_document_command_by_code_or_chinese_name(world, tmp_path):
 
     text = "".join("".join(p.extract_text().split()) for p in PdfReader(str(pdf)).pages)
     assert document.number_text in text and document.sha256 in text
-    with pytest.raises(CommandError, match="documents.template.unknown"):
+    with pytest.raises(CommandError, match=r"documents\.template\.unknown"):
         call_command("document", case.number, "不存在的文书", "-o", str(tmp_path / "x"))
     with pytest.raises(CommandError, match="没有案件"):
         call_command("document", "NOPE-1", "penalty_decision", "-o", str(tmp_path / "x"))

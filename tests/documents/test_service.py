@@ -116,7 +116,7 @@ def test_serving_the_notice_of_rights_fires_notify_and_starts_the_windows(world)
 
 
 def test_service_of_a_superseded_version_is_refused(world):
-    case, document = decided(world)
+    _, document = decided(world)
     services.correct(document, actor=world.officer, reason="笔误", overrides={"facts": "更正后的事实"})
     with pytest.raises(DomainError) as refused:
         services.record_service(document, actor=world.officer, method="direct", served_on=clock.today())
@@ -124,7 +124,7 @@ def test_service_of_a_superseded_version_is_refused(world):
 
 
 def test_correction_without_change_is_refused(world):
-    case, document = decided(world)
+    _, document = decided(world)
     with pytest.raises(DomainError) as refused:
         services.correct(document, actor=world.officer, reason="无")
     assert refused.value.code == "documents.correction.unchanged"

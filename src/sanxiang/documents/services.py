@@ -209,7 +209,11 @@ def correct(
     the new record entry names the entry it corrects."""
     case = _lock(document.case)
     _require_staff(actor, case)
-    document = Document.objects.select_for_update().select_related("template", "number").get(pk=document.pk)
+    document = (
+        Document.objects.select_for_update(of=("self",))
+        .select_related("template", "number")
+        .get(pk=document.pk)
+    )
     if document.status != DocumentStatus.ISSUED:
         raise DomainError("documents.not_current", "只能更正现行有效的文书版本。")
     reason = (reason or "").strip()
@@ -239,7 +243,11 @@ def correct(
 def void_number(number: DocumentNumber, *, actor, reason: str) -> DocumentNumber:
     """作废文号: the number stays recorded as voided, with who, when and why; the document issued
     under it is void and a new one takes the next number."""
-    number = DocumentNumber.objects.select_for_update().select_related("case__agency").get(pk=number.pk)
+    number = (
+        DocumentNumber.objects.select_for_update(of=("self",))
+        .select_related("case__agency")
+        .get(pk=number.pk)
+    )
     case = _lock(number.case)
     _require_staff(actor, case, head=True)
     if number.status == NumberStatus.VOIDED:
