@@ -294,6 +294,7 @@ PENALTY_GENERAL = Procedure(
             OFFICER,
             inputs=(ACTED_ON, Input("report", N_("调查终结报告"), "textarea")),
             effects=(fx.remember("report"),),
+            stops=("preservation",),  # preserved evidence is dealt with before the investigation ends
             handler_only=True,
         ),
         Transition(
@@ -468,7 +469,7 @@ PENALTY_GENERAL = Procedure(
             HEAD,
             inputs=(ACTED_ON, Input("receiver", N_("接收机关")), REQUIRED_SUMMARY),
             effects=(fx.remember("receiver"), fx.record_closure),
-            stops=("decision",),
+            stops=("decision", "preservation"),
             approval=True,
             style="danger",
         ),

@@ -259,7 +259,7 @@ def compose(
     `check=False` (previews) the applicability and required-field checks are skipped."""
     on = on or clock.today()
     data = providers.context_for(case)
-    data["document"] = {"title": template.name, "number": number, "date": cn_date(on)}
+    data["document"] = {"title": template.name, "date": cn_date(on)}  # the number goes in the header
     overrides = _clean_overrides(template, overrides)
     if check:
         check_applies(template, case, data)

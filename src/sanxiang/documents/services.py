@@ -144,11 +144,10 @@ def issue(
             "documents.already_issued",
             f"本案已出具“{template.name}”{existing.number_text}，如需修改请办理更正（生成新版本）。",
         )
-    compose.compose(template, case, overrides=dict(overrides or {}), on=on)  # refuse before numbering
+    composed = compose.compose(template, case, overrides=dict(overrides or {}), on=on)  # refuses first
     number = numbering.take(case, template, actor=actor, on=on) if template.numbered else None
-    composed = compose.compose(
-        template, case, number=number.number if number else "", overrides=dict(overrides or {}), on=on
-    )
+    if number is not None:
+        composed.content["number"] = number.number  # the header carries it; the hash covers it
     return _freeze(case, composed, actor=actor, number=number, on=on)
 
 
