@@ -108,6 +108,21 @@ def templates_for_case(case) -> list[DocumentTemplate]:
     return sorted(chosen.values(), key=lambda t: t.pk if t.seeded else 10**9 + t.pk)
 
 
+def readiness(case) -> list[tuple[DocumentTemplate, str | None]]:
+    """Each template of the case's procedure with what keeps it from being issued now (None: ready).
+    The case's data is gathered once for all of them."""
+    data = providers.context_for(case)
+    result = []
+    for template in templates_for_case(case):
+        try:
+            check_applies(template, case, data)
+        except DomainError as refusal:
+            result.append((template, refusal.message))
+        else:
+            result.append((template, None))
+    return result
+
+
 # --- data ---------------------------------------------------------------------------------------
 
 

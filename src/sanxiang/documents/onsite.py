@@ -117,6 +117,7 @@ class OnSiteForm(forms.Form):
     partner = forms.ModelChoiceField(label=_("同行执法人员"), queryset=User.objects.none())
 
     def __init__(self, *args, user: User, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.user = user
         items = EnforcementItem.objects.filter(agency=user.agency, category="penalty").order_by("name")

@@ -61,10 +61,11 @@ def case_section(request, case):
     )
     current = {d.code: d for d in issued if d.status == DocumentStatus.ISSUED}
     rows = []
-    for template in compose.templates_for_case(case):
+    for template, blocked in compose.readiness(case):
         doc = current.get(template.code)
-        stages = template.applies.get(case.procedure, [])
-        rows.append({"template": template, "document": doc, "in_stage": case.stage in stages})
+        in_stage = case.stage in template.applies.get(case.procedure, [])
+        rows.append({"template": template, "document": doc, "ready": blocked is None, "in_stage": in_stage,
+                     "blocked": blocked})
     return {
         "rows": rows,
         "history": [d for d in issued if d.status != DocumentStatus.ISSUED],
