@@ -37,7 +37,13 @@ def measure(engine: str, full: bool) -> list[Figure]:
         services.render_document(d, "docx")
     docx_ms = (time.perf_counter() - started) / n * 1000
     return [
-        Figure(f"documents.issue_per_s.{engine}", issue_rate, "documents/s", f"compose_per_s.{engine}", compose_rate),
+        Figure(
+            f"documents.issue_per_s.{engine}",
+            issue_rate,
+            "documents/s",
+            f"compose_per_s.{engine}",
+            compose_rate,
+        ),
         Figure(f"documents.pdf_render_ms.{engine}", pdf_ms, "ms/document"),
         Figure(f"documents.docx_render_ms.{engine}", docx_ms, "ms/document"),
         Figure(f"documents.pdf_size_kb.{engine}", sum(sizes) / len(sizes) / 1024, "KiB/document"),

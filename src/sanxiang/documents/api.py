@@ -43,6 +43,7 @@ class ServiceSerializer(serializers.ModelSerializer):
 class DocumentSerializer(serializers.ModelSerializer):
     case = serializers.SlugRelatedField(read_only=True, slug_field="number")
     number = serializers.CharField(source="number_text", read_only=True)
+    status = serializers.CharField(read_only=True, help_text="issued | superseded | voided")
     template_version = serializers.IntegerField(source="template.version", read_only=True)
     issued_by = serializers.SlugRelatedField(read_only=True, slug_field="username")
     entry = serializers.IntegerField(source="entry.seq", read_only=True, default=None)

@@ -64,8 +64,15 @@ def case_section(request, case):
     for template, blocked in compose.readiness(case):
         doc = current.get(template.code)
         in_stage = case.stage in template.applies.get(case.procedure, [])
-        rows.append({"template": template, "document": doc, "ready": blocked is None, "in_stage": in_stage,
-                     "blocked": blocked})
+        rows.append(
+            {
+                "template": template,
+                "document": doc,
+                "ready": blocked is None,
+                "in_stage": in_stage,
+                "blocked": blocked,
+            }
+        )
     return {
         "rows": rows,
         "history": [d for d in issued if d.status != DocumentStatus.ISSUED],
