@@ -22,4 +22,5 @@ class CasesConfig(AppConfig):
             "cases.deadlines", "cases/panel_deadlines.html", panels.my_deadlines, order=20
         )
         workbench.register_panel("cases.mine", "cases/panel_mine.html", panels.my_cases, order=30)
+        workbench.register_panel("cases.alerts", "cases/panel_alerts.html", panels.my_alerts, order=5)
         ticks.register("cases.deadlines", deadlines.tick)

@@ -88,8 +88,17 @@ def record_decision(ctx: TransitionContext) -> None:
 
 
 def record_service(ctx: TransitionContext) -> None:
-    ctx.case.served_on = ctx.data.get("served_on") or ctx.act_date
-    ctx.case.attributes["service_method"] = ctx.data.get("method", "")
+    """The date service takes effect starts the time limits that depend on it (payment, remedies).
+    Public notice (公告送达) is deemed served only when its notice period has run (PEN-22): the
+    date entered is the publication date; the effective date is `effective_served_on`."""
+    method = ctx.data.get("method", "")
+    served = ctx.data.get("served_on") or ctx.act_date
+    effective = deadlines.effective_service_date(method, served, ctx.case.agency)
+    ctx.data["effective_served_on"] = effective
+    if effective != served:
+        ctx.case.attributes["notice_published_on"] = served.isoformat()
+    ctx.case.served_on = effective
+    ctx.case.attributes["service_method"] = method
 
 
 def record_closure(ctx: TransitionContext) -> None:
@@ -119,7 +128,11 @@ def extend_deadline(code: str, rule_code: str) -> Callable[[TransitionContext], 
 
 def pause_deadline(code: str) -> Callable[[TransitionContext], None]:
     def effect(ctx: TransitionContext) -> None:
-        deadlines.pause(ctx.case, code, ctx.act_date)
+        reason = ctx.data.get("pause_reason") or ""
+        spec = ctx.transition.input("pause_reason")
+        label = dict(spec.choices).get(reason, reason) if spec else reason
+        summary = ctx.data.get("summary") or ""
+        deadlines.pause(ctx.case, code, ctx.act_date, reason=f"{label}：{summary}" if summary else label)
 
     effect.__name__ = f"pause_{code}"
     return effect

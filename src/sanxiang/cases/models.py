@@ -275,6 +275,8 @@ class Deadline(models.Model):
     amount = models.IntegerField(_("期间"))
     unit = models.CharField(_("单位"), max_length=20)
     due_on = models.DateField(_("届满日"), db_index=True)
+    starts_at = models.DateTimeField(_("起算时刻"), null=True, blank=True, help_text=_("按小时计算的期限"))
+    due_at = models.DateTimeField(_("届满时刻"), null=True, blank=True, help_text=_("按小时计算的期限"))
     provisional = models.BooleanField(_("暂定（节假日数据缺失）"), default=False)
     status = models.CharField(
         _("状态"),
@@ -289,6 +291,7 @@ class Deadline(models.Model):
     paused_amount = models.IntegerField(_("中止期间"), default=0)
     paused_since = models.DateField(_("中止起始"), null=True, blank=True)
     overdue_since = models.DateField(_("逾期起始"), null=True, blank=True)
+    pauses = models.JSONField(_("中止记录"), default=list, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
     scope_agency_lookup = "case__agency"
@@ -304,3 +307,38 @@ class Deadline(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in (DeadlineStatus.RUNNING, DeadlineStatus.PAUSED, DeadlineStatus.OVERDUE)
+
+
+class AlertKind(models.TextChoices):
+    DUE_SOON = "due_soon", _("即将届满")
+    OVERDUE = "overdue", _("已逾期")
+
+
+class DeadlineAlert(models.Model):
+    """时限预警 — raised once per deadline and kind by `sanxiang tick`; shown on the workbench of the
+    handlers and heads of the agency, and read by the supervision dashboards."""
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.PROTECT, related_name="alerts")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="alerts")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="deadline_alerts")
+    kind = models.CharField(_("类型"), max_length=20, choices=AlertKind.choices)
+    due_on = models.DateField(_("届满日"))
+    message = models.CharField(_("内容"), max_length=300)
+    raised_at = models.DateTimeField(_("预警时间"), db_index=True)
+    acknowledged_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    mailed = models.BooleanField(_("已发邮件"), default=False)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_agency_lookup = "agency"
+
+    class Meta:
+        ordering = ["-raised_at"]
+        constraints = [models.UniqueConstraint(fields=["deadline", "kind"], name="deadline_alert_once")]
+        verbose_name = _("时限预警")
+        verbose_name_plural = _("时限预警")
+
+    def __str__(self) -> str:
+        return f"{self.case.number} {self.message}"

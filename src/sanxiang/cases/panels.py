@@ -43,3 +43,21 @@ def awaiting_approval(user):
         if moves:
             waiting.append((case, moves))
     return {"items": waiting[:20], "count": len(waiting)}
+
+
+def my_alerts(user):
+    """时限预警 raised by the tick for deadlines still open: a handler sees their cases', a head
+    the agency's, a supervisor those of the agencies in scope."""
+    from sanxiang.cases.models import DeadlineAlert
+
+    alerts = (
+        DeadlineAlert.objects.restrict(user)
+        .filter(acknowledged_at__isnull=True, deadline__status__in=["running", "paused", "overdue"])
+        .select_related("case", "deadline")
+    )
+    if not (user.has_role(Role.HEAD) or user.has_role(Role.SUPERVISOR)):
+        alerts = alerts.filter(case__handlers=user)
+    if not alerts.exists():
+        return None
+    alerts = alerts.order_by("-kind", "due_on")
+    return {"alerts": alerts[:15], "count": alerts.count()}

@@ -294,6 +294,7 @@ PENALTY_GENERAL = Procedure(
             OFFICER,
             inputs=(ACTED_ON, Input("report", N_("调查终结报告"), "textarea")),
             effects=(fx.remember("report"),),
+            stops=("preservation",),  # preserved evidence is dealt with before the investigation ends
             handler_only=True,
         ),
         Transition(
@@ -335,6 +336,15 @@ PENALTY_GENERAL = Procedure(
             effects=(fx.record_notice,),
             starts=(
                 DeadlineSpec("statement", N_("陈述申辩期"), "SX-CASE-01.deadline", start_input="served_on"),
+                DeadlineSpec(
+                    "hearing_request",
+                    N_("听证申请期"),
+                    "HEAR-03.deadline",
+                    start_input="served_on",
+                    when=lambda ctx: (
+                        bool(ctx.data.get("hearing_right")) and not ctx.data.get("rights_waived")
+                    ),
+                ),
             ),
             handler_only=True,
             act="notice",
@@ -348,7 +358,7 @@ PENALTY_GENERAL = Procedure(
             inputs=(Input("requested_on", N_("申请日期"), "date"),),
             guards=(g.hearing_requested_in_time,),
             effects=(fx.remember("requested_on", prefix="hearing_"),),
-            stops=("statement",),
+            stops=("statement", "hearing_request"),
         ),
         Transition(
             "schedule_hearing",
@@ -390,7 +400,7 @@ PENALTY_GENERAL = Procedure(
                 g.not_heavier_than_notified,
             ),
             effects=(fx.record_decision,),
-            stops=("decision", "statement"),
+            stops=("decision", "statement", "hearing_request"),
             starts=(DeadlineSpec("service", N_("送达处罚决定书"), "PEN-21.deadline"),),
             approval=True,
             act="decision",
@@ -410,7 +420,7 @@ PENALTY_GENERAL = Procedure(
                     "payment",
                     N_("缴纳罚款"),
                     "PEN-29.deadline",
-                    start_input="served_on",
+                    start_input="effective_served_on",  # set by record_service (PEN-22)
                     when=lambda ctx: bool(ctx.case.fine_amount),
                 ),
             ),
@@ -459,7 +469,7 @@ PENALTY_GENERAL = Procedure(
             HEAD,
             inputs=(ACTED_ON, Input("receiver", N_("接收机关")), REQUIRED_SUMMARY),
             effects=(fx.remember("receiver"), fx.record_closure),
-            stops=("decision",),
+            stops=("decision", "preservation"),
             approval=True,
             style="danger",
         ),
@@ -657,6 +667,7 @@ COERCION_MEASURE = Procedure(
                 DeadlineSpec(
                     "term", N_("查封扣押期限"), "FORCE-07.initial", extension_rule="FORCE-07.extension"
                 ),
+                DeadlineSpec("ratification", N_("报告负责人并补办批准"), "FORCE-04.deadline"),
             ),
             on_site=True,
             handler_only=True,
@@ -672,6 +683,7 @@ COERCION_MEASURE = Procedure(
             HEAD,
             inputs=(ACTED_ON,),
             effects=(fx.stamp("ratified_on"),),
+            stops=("ratification",),
             approval=True,
         ),
         Transition(

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from sanxiang.cases import selectors, services
+from sanxiang.cases import deadlines, selectors, services
 from sanxiang.cases.filtersets import CaseFilterSet
 from sanxiang.cases.forms import OpenCaseForm, raw_inputs
 from sanxiang.cases.signals import case_viewed
@@ -95,6 +95,9 @@ def case_detail(request, number: str):
         "options": services.options(case, request.user),
         "events": case.events.select_related("actor").order_by("seq"),
         "deadlines": case.deadlines.order_by("due_on"),
+        "clocks": [
+            deadlines.clock_of(d) for d in case.deadlines.exclude(status="cancelled").order_by("due_on")
+        ],
         "proposal": case.current_proposal,
         "handlers": case.handlers.all(),
         "extra_panels": case_panels(request, case),

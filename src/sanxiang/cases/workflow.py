@@ -250,7 +250,15 @@ class TransitionContext:
 
     @property
     def act_date(self) -> dt.date:
-        return self.data.get("acted_on") or self.today
+        """The day of the act: `acted_on`, else the transition's first date input recording an act
+        (served_on, requested_on…: a deadline the act stops is met on that day), else today."""
+        if self.data.get("acted_on"):
+            return self.data["acted_on"]
+        for spec in self.transition.inputs:
+            value = self.data.get(spec.name)
+            if spec.kind == "date" and spec.not_future and isinstance(value, dt.date):
+                return value
+        return self.today
 
 
 # --- registry --------------------------------------------------------------------------------

@@ -1,0 +1,97 @@
+"""The documents of the demo: as the loader walks each case, the documents its steps produce are
+issued (numbered, frozen, in the record): notices of rights, decisions, seizure decisions and
+lists, permit decisions, demands, service receipts, closing reports; one number is voided.
+
+Try it after `make run`: open a served penalty case → 执法文书 → 行政处罚决定书 (PDF/DOCX), or
+`sanxiang document <案件编号> 行政处罚决定书 --format pdf -o decision.pdf`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sanxiang.core.errors import DomainError
+from sanxiang.core.roles import Role
+from sanxiang.documents import services
+from sanxiang.documents.models import Document, DocumentNumber, DocumentStatus, NumberStatus
+
+log = logging.getLogger(__name__)
+
+# (procedure pattern, transition) → the templates issued right after it fired
+AFTER = {
+    ("penalty.general", "propose"): ["penalty_notice"],
+    ("penalty.general", "inspect"): ["inspection_record"],
+    ("penalty.general", "interview"): ["interview_record"],
+    ("penalty.general", "schedule_hearing"): ["hearing_notice"],
+    ("penalty.general", "hold_hearing"): ["hearing_transcript", "hearing_report"],
+    ("penalty.general", "decide"): ["penalty_decision", "no_penalty_decision"],
+    ("penalty.general", "serve"): ["service_receipt"],
+    ("penalty.general", "close"): ["closing_report"],
+    ("penalty.simple", "decide_on_site"): ["simple_decision"],
+    ("coercion.measure", "execute"): ["seizure_decision", "seizure_list"],
+    ("coercion.measure", "execute_emergency"): ["seizure_decision", "seizure_list"],
+    ("coercion.enforcement", "demand"): ["demand_notice"],
+    ("coercion.enforcement", "decide"): ["enforcement_decision"],
+    ("permit", "accept"): ["permit_acceptance"],
+    ("permit", "reject_application"): ["permit_rejection"],
+    ("permit", "decide"): ["permit_grant", "permit_refusal"],
+    ("permit", "serve"): ["service_receipt"],
+}
+
+
+def _officer(case):
+    return case.handlers.filter(groups__name=Role.OFFICER, is_active=True).order_by("pk").first()
+
+
+def issue_for(case, codes: list[str]) -> list[Document]:
+    """Issue each template that applies now and is not yet issued; skip quietly what does not apply
+    (another outcome, data missing in a demo case)."""
+    actor, issued = _officer(case), []
+    if actor is None:
+        return issued
+    for code in codes:
+        if services.current(case, code) is not None:
+            continue
+        try:
+            issued.append(services.issue(case, code, actor=actor))
+        except DomainError as refusal:
+            log.debug("demo: %s not issued for %s: %s", code, case.number, refusal.code)
+    return issued
+
+
+def _after(case, transition, cast) -> None:
+    case.refresh_from_db()
+    issue_for(case, AFTER.get((case.procedure, transition), []))
+
+
+def void_one_number(cast=None) -> DocumentNumber | None:
+    """One decision misprinted and reissued: its number stays on record as voided."""
+    if DocumentNumber.objects.filter(status=NumberStatus.VOIDED).exists():
+        return None
+    candidates = Document.objects.filter(
+        code="penalty_decision", status=DocumentStatus.ISSUED, services__isnull=True
+    )
+    for document in candidates.select_related("case__agency", "number").order_by("issued_at"):
+        head = (
+            document.case.agency.staff.filter(groups__name=Role.HEAD, is_active=True)
+            .exclude(handled_cases=document.case)
+            .first()
+        )
+        if head is None:
+            continue
+        try:
+            number = services.void_number(
+                document.number, actor=head, reason="打印时当事人住所有误，作废后重新出具"
+            )
+            issue_for(document.case, ["penalty_decision"])
+        except DomainError as refusal:
+            log.debug("demo: could not void %s: %s", document.number, refusal.code)
+            continue
+        return number
+    return None
+
+
+def register(hooks) -> None:
+    for procedure, transition in AFTER:
+        hooks.after(transition, procedure=procedure)(_after)
+    hooks.finally_(void_one_number)
