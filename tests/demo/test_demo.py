@@ -162,6 +162,11 @@ def test_full_demo_through_the_command():
     web = APIClient()
     assert web.login(username="editor", password=settings.DEMO_PASSWORD)
     assert web.get("/").status_code == 200
+    supervisor = APIClient()
+    assert supervisor.login(username="supervisor", password=settings.DEMO_PASSWORD)
+    sample = {(c.procedure, c.stage): c.number for c in cases.order_by("-pk")}  # one per stage
+    for number in sample.values():
+        assert supervisor.get(f"/cases/{number}/").status_code == 200, number
 
     # --- the bulk generator adds the same shape on top, and the checks still hold
     stats = generate(200, batch=64)
