@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.machinery
 import io
+import json
 import sys
 import types
 from decimal import Decimal
@@ -35,6 +36,7 @@ from sanxiang.demo.hooks import DemoHooks
 from sanxiang.demo.people import People
 from sanxiang.demo.walker import Planner
 from sanxiang.org.models import Agency, Certificate, CertificateStatus, Division, User
+from sanxiang.records.models import Entry
 
 pytestmark = pytest.mark.django_db
 
@@ -173,6 +175,10 @@ def test_full_demo_through_the_command():
     assert stats.cases == 200 and Case.objects.count() == cases.count()
     assert checks.all_problems() == []
     generated = Case.objects.order_by("-pk")[:200]
+    for kind in ("case.opened", "case.transition"):  # the generator writes entries as the service does
+        made = json.loads(Entry.objects.filter(kind=kind).order_by("seq").first().body)
+        copied = json.loads(Entry.objects.filter(kind=kind).order_by("-seq").first().body)
+        assert copied.keys() == made.keys() and copied["payload"].keys() == made["payload"].keys()
     assert {c.procedure for c in generated} >= {"penalty.general", "penalty.simple", "inspection"}
     assert listed(api_login("supervisor"), "/api/cases/") == Case.objects.count()
 
@@ -190,7 +196,8 @@ def test_small_demo_runs_hooks_and_survives_refusals():
 
     @hooks.after("decide", procedure="penalty.*")
     def after(case, transition, cast):
-        assert case.stage == "decided"
+        assert case.stage == "decided" and cast.plan_of(case).procedure == "penalty.general"
+        assert case.decided_on == clock.today()  # the clock stands at the act
         calls.append(("after", case.number))
 
     @hooks.finally_

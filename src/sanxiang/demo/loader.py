@@ -51,6 +51,7 @@ class Cast:
     plans: list[Plan] = field(default_factory=list)
     refusals: list[Refusal] = field(default_factory=list)
     seconds: float = 0.0
+    _by_case: dict[int, Plan] = field(default_factory=dict, repr=False)
 
     @property
     def agencies(self):
@@ -71,6 +72,12 @@ class Cast:
     @property
     def cases(self) -> list:
         return [p.case for p in self.plans if p.case is not None]
+
+    def plan_of(self, case) -> Plan | None:
+        """The walker's plan for `case` (its variant, target stage, actors and path)."""
+        if case.pk not in self._by_case:
+            self._by_case.update({p.case.pk: p for p in self.plans if p.case is not None})
+        return self._by_case.get(case.pk)
 
 
 def is_loaded() -> bool:
@@ -97,18 +104,16 @@ def load(stdout=None, *, size: float = 1.0, seed: int = SEED, hooks: DemoHooks |
     started = time.perf_counter()
     now, today = clock.now(), clock.today()
     hooks = hooks or discover_hooks()
-    if is_loaded():
-        rng = random.Random(seed)  # noqa: S311 - synthetic data, reproducible on purpose
-        cast = Cast(today, rng, reference.reload(World()), first_load=False, size=size)
-        with transaction.atomic():
-            hooks.run_finally(cast)
-        report(out, cast)
-        return cast
-    _refuse_foreign_data()
     rng = random.Random(seed)  # noqa: S311 - synthetic data, reproducible on purpose
     people = People(random.Random(seed + 1))  # noqa: S311
     reference_day = calendar.add_months(today, -16)
-    with transaction.atomic():
+    with transaction.atomic():  # SQLite: IMMEDIATE, so a second loader waits here, then sees the marker
+        if is_loaded():
+            cast = Cast(today, rng, reference.reload(World()), first_load=False, size=size)
+            hooks.run_finally(cast)
+            report(out, cast)
+            return cast
+        _refuse_foreign_data()
         with clock.frozen(dt.datetime.combine(reference_day, dt.time(9, 0))):
             world, _admin = reference.build(people, today=today, reference_day=reference_day)
         cast = Cast(today, rng, world, first_load=True, size=size)
