@@ -12,6 +12,7 @@ import datetime as dt
 import importlib.machinery
 import io
 import json
+import random
 import sys
 import types
 from decimal import Decimal
@@ -140,6 +141,13 @@ def test_full_demo_through_the_command():
     call_command("demo", stdout=again)
     assert "already loaded" in again.getvalue() and "supervisor" in again.getvalue()
     assert loader.model_counts() == before
+    cast = loader.load(stdout=io.StringIO())  # what the hooks' finally_ sees on a later run
+    staffing = cast.world.staffing["yx-scjg"]
+    assert (
+        not cast.first_load and staffing.head.username == "head" and staffing.reviewer.username == "reviewer"
+    )
+    assert {"officer", "officer2"} <= {u.username for u in staffing.officers}
+    assert loader.model_counts() == before
 
     # --- the accounts log in and see their scope through the API
     market = Agency.objects.get(code="yx-scjg")
@@ -224,6 +232,23 @@ def test_small_demo_runs_hooks_and_survives_refusals():
     assert calls[-1] == ("finally", str(len(cast.cases)))
     assert checks.all_problems() == []
 
+    # planning is deterministic: the same seed and day give the same cases, acts and moments
+    def plans():
+        today = clock.today()
+        planner = Planner(cast.world, random.Random(1), People(random.Random(2)), today=today, size=0.05)
+        return [
+            (p.procedure, p.target, p.item.code, p.party_spec.name, p.lead.username, p.opened_at, p.acts)
+            for p in planner.plans()
+        ]
+
+    first = plans()
+    assert [(*p[:6], [(a.name, a.at) for a in p[6]]) for p in first] == [
+        (*p[:6], [(a.name, a.at) for a in p[6]]) for p in plans()
+    ]
+    moments = [p[5] for p in first] + [a.at for p in first for a in p[6]]
+    assert max(moments).date() < clock.today()
+    assert min(moments).date() < clock.today() - dt.timedelta(days=365)
+
 
 def test_discovers_app_hooks(monkeypatch):
     module = types.ModuleType("sanxiang.review.demo")
@@ -233,35 +258,6 @@ def test_discovers_app_hooks(monkeypatch):
     monkeypatch.setitem(sys.modules, "sanxiang.review.demo", module)
     hooks = loader.discover_hooks()
     assert seen == [hooks]
-
-
-def test_planning_is_deterministic():
-    import random
-
-    people = People(random.Random(2))
-    world, _ = reference.build(people, today=clock.today(), reference_day=dt.date(2024, 11, 10))
-
-    def plans():
-        planner = Planner(world, random.Random(1), People(random.Random(2)), today=clock.today(), size=0.05)
-        return [
-            (
-                p.procedure,
-                p.target,
-                p.agency.code,
-                p.item.code,
-                p.party_spec.name,
-                p.opened_at,
-                p.lead.username,
-                *((a.name, a.at) for a in p.acts),
-            )
-            for p in planner.plans()
-        ]
-
-    first = plans()
-    assert first == plans()
-    moments = [plan[5] for plan in first] + [at for plan in first for _name, at in plan[7:]]
-    assert max(moments).date() < clock.today()
-    assert min(moments).date() < clock.today() - dt.timedelta(days=365)
 
 
 def test_benchmark_tiers_follow_the_band_parameter():

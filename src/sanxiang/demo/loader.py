@@ -20,7 +20,6 @@ import random
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -202,20 +201,3 @@ def report(out, cast: Cast) -> None:
         write(f"  {username:<10} {name:<8} {agency:<18} {roles}\n")
     for line in data_location():
         write(f"{line}\n")
-
-
-def summary_counts() -> dict[str, Any]:
-    """Figures the tests and docs quote."""
-    from sanxiang.cases.models import Case
-    from sanxiang.catalog.models import DiscretionBenchmark, EnforcementItem
-    from sanxiang.org.models import Agency, Certificate, Division, User
-
-    return {
-        "divisions": Division.objects.count(),
-        "agencies": Agency.objects.count(),
-        "officers": User.objects.filter(groups__name="officer").count(),
-        "certificates": Certificate.objects.count(),
-        "items": EnforcementItem.objects.count(),
-        "benchmarks": DiscretionBenchmark.objects.count(),
-        "cases": Case.objects.count(),
-    }

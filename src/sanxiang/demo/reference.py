@@ -187,6 +187,8 @@ def build_staff(world: World, people, *, today: dt.date, reference_day: dt.date)
                 legal_qualification=f"A{2010 + len(world.users) % 10}43{len(world.users):09d}",
                 is_legal_adviser=True,
             )
+            staff.head = add(code, username(), [Role.HEAD], people.name())
+            staff.editor = add(code, username(), [Role.PUBLICITY_EDITOR], people.name())
             continue
         staff.head = preset.get("head") or add(code, username(), [Role.HEAD], people.name())
         staff.reviewer = preset.get("reviewer") or add(
@@ -570,6 +572,24 @@ def reload(world: World) -> World:
         d.code: d for d in Division.objects.filter(code__in=[d["code"] for d in city["divisions"]])
     }
     world.fields = {f.code: f for f in Field.objects.filter(code__in=[f["code"] for f in city["fields"]])}
-    world.users = {u.username: u for u in User.objects.filter(agency__code__in=codes)}
+    world.users = {
+        u.username: u for u in User.objects.filter(agency__code__in=codes).select_related("agency")
+    }
     world.items = {i.code: i for i in EnforcementItem.objects.filter(agency__code__in=codes)}
+    world.agency_meta = {a["code"]: a for a in city["agencies"]}
+    for code in world.agencies:
+        world.staffing[code] = Staffing()
+    for user in sorted(world.users.values(), key=lambda u: u.pk):
+        staff = world.staffing[user.agency.code]
+        if user.has_role(Role.OFFICER):
+            staff.officers.append(user)
+        if user.has_role(Role.SUPERVISOR):
+            staff.supervisors.append(user)
+        for role, attribute in (
+            (Role.HEAD, "head"),
+            (Role.REVIEWER, "reviewer"),
+            (Role.PUBLICITY_EDITOR, "editor"),
+        ):
+            if user.has_role(role) and getattr(staff, attribute) is None:
+                setattr(staff, attribute, user)
     return world
