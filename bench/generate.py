@@ -59,6 +59,8 @@ class Template:
     division: str
     district: str
     field: str
+    trades: list[str] | None = None
+    shops: list[str] | None = None
 
 
 @dataclass
@@ -81,15 +83,21 @@ def _values(obj) -> dict[str, Any]:
 def _templates(limit: int = 1000) -> list[Template]:
     """The first `limit` cases — the demo's, walked by the engine — as templates."""
     from sanxiang.cases.models import Case
+    from sanxiang.demo import reference
 
     cases = (
         Case.objects.order_by("pk")
         .select_related("party", "agency__division", "item__field")
         .prefetch_related("handlers", "events", "deadlines", "proposals__legal_basis")[:limit]
     )
+    hints = {}  # the item templates' `trade` and `shops`, so a copied party fits the item
+    for row in reference.read("items.yaml")["templates"]:
+        for agency in row["agencies"]:
+            hints[f"{agency.upper().replace('-', '')}-{row['code']}"] = (row.get("trade"), row.get("shops"))
     templates = []
     for case in cases:
         division = case.agency.division
+        trades, shops = hints.get(case.item.code if case.item else "", (None, None))
         templates.append(
             Template(
                 case=_values(case),
@@ -106,6 +114,8 @@ def _templates(limit: int = 1000) -> list[Template]:
                 division=division.code,
                 district=division.name if division.level != "city" else "云溪市",
                 field=case.item.field.code if case.item and case.item.field else "market",
+                trades=trades,
+                shops=shops,
             )
         )
     if not templates:
@@ -347,9 +357,9 @@ class Generator:
             owner = people.name()
             individual = party["is_individual_business"]
             name = (
-                people.shop(template.field, template.district, owner)
+                people.shop(template.field, template.district, owner, template.shops)
                 if individual
-                else people.company(template.field)
+                else people.company(template.field, trades=template.trades)
             )
             party.update(
                 name=name,

@@ -91,9 +91,9 @@ class People:
         prefix = "92" if individual else "91"
         return identifiers.make_credit_code(f"{prefix}{REGIONS.get(division_code[:6], '990100')}{body}")
 
-    def company(self, field: str, city: str = "云溪") -> str:
+    def company(self, field: str, city: str = "云溪", trades=None) -> str:
         word = "".join(self.rng.sample(WORDS, 2))
-        return f"{city}{word}{self.rng.choice(INDUSTRIES.get(field, INDUSTRIES['market']))}有限公司"
+        return f"{city}{word}{self.rng.choice(trades or INDUSTRIES.get(field, INDUSTRIES['market']))}有限公司"
 
-    def shop(self, field: str, district: str, owner: str) -> str:
-        return f"{district}{owner[0]}记{self.rng.choice(SHOPS.get(field, SHOPS['market']))}"
+    def shop(self, field: str, district: str, owner: str, shops=None) -> str:
+        return f"{district}{owner[0]}记{self.rng.choice(shops or SHOPS.get(field, SHOPS['market']))}"

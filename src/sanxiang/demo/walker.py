@@ -253,9 +253,9 @@ class Planner:
                 self._party_keys,
                 "organisation",
                 {
-                    "name": people.shop(field_code, district, owner)
+                    "name": people.shop(field_code, district, owner, meta.get("shops"))
                     if individual
-                    else people.company(field_code),
+                    else people.company(field_code, trades=meta.get("trade")),
                     "credit_code": people.credit_code(division, individual=individual),
                     "legal_representative": owner,
                     "address": people.address(division),
