@@ -74,10 +74,11 @@ class People:
         return f"{place}{street}{self.rng.randrange(1, 300)}号"
 
     def birth(self, *, minor: str | None = None, today: dt.date) -> dt.date:
-        if minor == "child":  # under 14 on the day of the act
-            years = self.rng.randrange(11, 14)
-        elif minor == "teen":  # 14-17: must be mitigated (PEN-25)
-            years = self.rng.randrange(14, 17)
+        """A birth date; `child` stays under 14 and `teen` between 14 and 17 for the demo's 14 months."""
+        if minor == "child":  # no penalty (PEN-24)
+            years = self.rng.randrange(10, 12)
+        elif minor == "teen":  # penalty mitigated (PEN-25)
+            years = 16
         else:
             years = self.rng.randrange(22, 64)
         return today - dt.timedelta(days=365 * years + self.rng.randrange(300))

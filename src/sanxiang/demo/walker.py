@@ -225,14 +225,15 @@ class Planner:
             )
         else:
             kind = rng.choice(kinds)
-        pool = self.parties.setdefault(f"{agency.code}:{kind}", [])
+        trade = "/".join(meta.get("trade") or meta.get("shops") or [meta["field"]])
+        pool = self.parties.setdefault(f"{agency.code}:{kind}:{trade}", [])
         if pool and variant != "minor" and rng.random() < 0.15:  # repeat offenders and applicants
             return rng.choice(pool)
         division = agency.division.code
         self._party_keys += 1
         if kind == "person":
             minor = "child" if variant == "minor" else ("teen" if rng.random() < 0.06 else None)
-            birth = people.birth(minor=minor, today=self.today - dt.timedelta(days=HISTORY_DAYS))
+            birth = people.birth(minor=minor, today=self.today)
             spec = PartySpec(
                 self._party_keys,
                 "person",
