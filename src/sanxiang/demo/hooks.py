@@ -15,7 +15,18 @@ which the loader calls once, in INSTALLED_APPS order, before it walks the demo c
   late publications…). Each must be idempotent or check `cast.first_load`.
 
 `cast` (`sanxiang.demo.loader.Cast`) holds the demo world: agencies and users by code/username, a
-seeded `random.Random`, and today's date.
+seeded `random.Random`, and today's date. In detail:
+
+* `cast.today`, `cast.rng` (also `cast.random`), `cast.first_load`;
+* `cast.agencies["yx-scjg"]`, `cast.users["officer"]`, `cast.items[code]`, `cast.world.staffing[code]`
+  (officers, head, reviewer, editor, supervisors of an agency);
+* `cast.cases` — the cases walked so far; `cast.plan_of(case)` — what the walker intends for it:
+  `.variant` ("major", "hearing", "revoked", "emergency", "demolition"…), `.target` (the stage it
+  stops at), `.lead`/`.partner`/`.head` (who acts), `.acts` (the remaining path).
+
+Hooks run with the clock frozen at the moment of the act (`core.clock`), inside the act's
+savepoint: a hook that raises `DomainError` makes the walker log the refusal and leave the case
+at its stage, like a refusing guard.
 """
 
 from __future__ import annotations
