@@ -98,7 +98,9 @@ class ReviewWorld(World):
     def major_case(self, fine="60000", party=None, **proposal):
         """A general-procedure penalty case, proposed and notified, ready for decision."""
         case = self.case(party=party)
-        case = self.walk(case, [("file", "head"), ("inspect", "officer"), ("conclude_investigation", "officer")])
+        case = self.walk(
+            case, [("file", "head"), ("inspect", "officer"), ("conclude_investigation", "officer")]
+        )
         basis = [str(a.pk) for a in case.item.penalty_basis.all()]
         data = {**PROPOSAL, "fine_amount": fine, "legal_basis": basis, **proposal}
         case = case_services.transition(case, "propose", actor=self.officer, data=data)
@@ -110,13 +112,19 @@ class ReviewWorld(World):
         return case_services.transition(case, "revise_proposal", actor=self.officer, data=data)
 
     def submit(self, case):
-        return services.submit(case, actor=self.officer, evidence_list="1. 现场检查笔录\n2. 询问笔录\n3. 抽检报告")
+        return services.submit(
+            case, actor=self.officer, evidence_list="1. 现场检查笔录\n2. 询问笔录\n3. 抽检报告"
+        )
 
     def pass_review(self, case, reviewer=None):
         review = services.accept(self.submit(case), actor=self.chief)
         review = services.assign(review, actor=self.chief, reviewer=reviewer or self.reviewer)
         return services.conclude(
-            review, actor=review.reviewer, outcome="agree", opinion="事实清楚，依据正确，同意。", findings=FINDINGS_OK
+            review,
+            actor=review.reviewer,
+            outcome="agree",
+            opinion="事实清楚，依据正确，同意。",
+            findings=FINDINGS_OK,
         )
 
     def decide(self, case, actor=None):

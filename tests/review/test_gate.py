@@ -75,7 +75,9 @@ def test_decision_refused_until_review_passes_then_allowed(rw):
 )
 def test_a_review_that_did_not_agree_does_not_pass(rw, outcome):
     case = rw.major_case()
-    review = services.assign(services.accept(rw.submit(case), actor=rw.chief), actor=rw.chief, reviewer=rw.reviewer)
+    review = services.assign(
+        services.accept(rw.submit(case), actor=rw.chief), actor=rw.chief, reviewer=rw.reviewer
+    )
     findings = {**FINDINGS_OK, "law": (outcome[1], "裁量不当。")}
     services.conclude(review, actor=rw.reviewer, outcome=outcome[0], opinion="意见。", findings=findings)
     refused(lambda: rw.decide(case), "review.gate.not_passed")
@@ -157,7 +159,9 @@ def test_a_proposal_edited_in_place_is_caught(rw):
 
 def test_a_review_edited_in_place_to_passed_for_another_fingerprint_does_not_count(rw):
     case = rw.major_case()
-    review = services.assign(services.accept(rw.submit(case), actor=rw.chief), actor=rw.chief, reviewer=rw.reviewer)
+    review = services.assign(
+        services.accept(rw.submit(case), actor=rw.chief), actor=rw.chief, reviewer=rw.reviewer
+    )
     Review.objects.filter(pk=review.pk).update(passed=True, state="concluded", fingerprint="0" * 64)
     refused(lambda: rw.decide(case), "review.gate.not_passed")
 
@@ -177,14 +181,18 @@ def test_the_reviewer_may_not_decide_the_case(rw):
 def test_a_catalog_revision_in_force_on_the_decision_date_is_applied(rw):
     case = rw.major_case(fine="30000")  # below 50,000 for companies under v1
     assert not services.current_classification(case).required
-    stricter = [{**c, "amount": Decimal("20000")} if c["code"] == "FINE-O" else c for c in rw.catalog_criteria()]
+    stricter = [
+        {**c, "amount": Decimal("20000")} if c["code"] == "FINE-O" else c for c in rw.catalog_criteria()
+    ]
     make_catalog(rw.agency, effective_from=dt.date(2026, 3, 11), criteria=stricter)
     assert rw.decide(case, actor=rw.head).stage == "decided"  # today v1 still applies
 
 
 def test_a_stricter_catalog_already_in_force_at_decision_catches_an_older_classification(rw):
     case = rw.major_case(fine="30000")
-    stricter = [{**c, "amount": Decimal("20000")} if c["code"] == "FINE-O" else c for c in rw.catalog_criteria()]
+    stricter = [
+        {**c, "amount": Decimal("20000")} if c["code"] == "FINE-O" else c for c in rw.catalog_criteria()
+    ]
     make_catalog(rw.agency, effective_from=dt.date(2026, 3, 11), criteria=stricter)
     with clock.frozen(dt.datetime(2026, 3, 11, 10)):
         refused(lambda: rw.decide(case), "review.gate.not_passed")
@@ -196,7 +204,9 @@ def test_hearing_makes_the_case_major_and_is_classified_on_the_hearing(rw):
     case = rw.walk(case, [("file", "head"), ("inspect", "officer"), ("conclude_investigation", "officer")])
     from tests.cases.walk import PROPOSAL
 
-    case = case_services.transition(case, "propose", actor=rw.officer, data={**PROPOSAL, "legal_basis": basis})
+    case = case_services.transition(
+        case, "propose", actor=rw.officer, data={**PROPOSAL, "legal_basis": basis}
+    )
     assert not services.current_classification(case).required
     today = clock.today().isoformat()
     case = case_services.transition(
@@ -216,7 +226,9 @@ def test_simple_procedure_decision_matching_the_catalog_is_refused():
     rw = ReviewWorld(catalog=False)
     make_catalog(
         rw.agency,
-        criteria=[{"code": "LOW", "kind": "fine_at_least", "description": "罚款100元以上", "amount": Decimal("100")}],
+        criteria=[
+            {"code": "LOW", "kind": "fine_at_least", "description": "罚款100元以上", "amount": Decimal("100")}
+        ],
     )
     case = rw.case("penalty.simple")
     data = {
@@ -227,7 +239,10 @@ def test_simple_procedure_decision_matching_the_catalog_is_refused():
         "legal_basis": [str(a.pk) for a in case.item.penalty_basis.all()],
         "summary": "占道经营。",
     }
-    refused(lambda: case_services.transition(case, "decide_on_site", actor=rw.officer, data=data), "review.gate.simple_procedure")
+    refused(
+        lambda: case_services.transition(case, "decide_on_site", actor=rw.officer, data=data),
+        "review.gate.simple_procedure",
+    )
     data["fine_amount"] = "99.99"
     assert case_services.transition(case, "decide_on_site", actor=rw.officer, data=data).stage == "decided"
 
@@ -246,7 +261,10 @@ def test_flag_by_head_makes_the_case_major_and_cannot_be_duplicated(rw):
     classification = services.current_classification(case)
     assert classification.required and classification.trigger == "flag"
     assert classification.matches[0]["code"] == "FLAG"
-    refused(lambda: services.add_flag(case, actor=rw.head, code="major_public_interest", reason="再次"), "review.flag.duplicate")
+    refused(
+        lambda: services.add_flag(case, actor=rw.head, code="major_public_interest", reason="再次"),
+        "review.flag.duplicate",
+    )
     refused(lambda: rw.decide(case), "review.gate.not_passed")
     # a new proposal keeps the flag: a matched criterion is never removed
     rw.revise(case, fine_amount="500")
@@ -274,7 +292,10 @@ def test_coercion_decision_on_major_property_is_reviewed_through_a_draft():
     case = case_services.transition(case, "execute", actor=rw.officer, data=data)
     assert services.current_classification(case).matches[0]["code"] == "SEIZE"
     decide = {"outcome": "confiscate"}
-    refused(lambda: case_services.transition(case, "decide", actor=rw.head, data=decide), "review.gate.no_proposal")
+    refused(
+        lambda: case_services.transition(case, "decide", actor=rw.head, data=decide),
+        "review.gate.no_proposal",
+    )
     review = services.submit(
         case,
         actor=rw.officer,
