@@ -348,6 +348,7 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 # --- a case's review -------------------------------------------------------------------------
 
 
+@extend_schema(parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH, description="case id")])
 class ReviewCaseViewSet(viewsets.ViewSet):
     """A case's review status (major or not, why, rounds), and the case unit's acts on it."""
 
@@ -463,9 +464,12 @@ class CatalogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
 class AppointmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = AppointmentSerializer
+    queryset = Appointment.objects.none()  # for the schema; requests use get_queryset
 
     def get_queryset(self):
         user = self.request.user
+        if not getattr(user, "is_authenticated", False):
+            return Appointment.objects.none()
         return Appointment.objects.filter(
             Q(agency__in=Agency.objects.restrict(user)) | Q(user=user)
         ).select_related("agency", "user")

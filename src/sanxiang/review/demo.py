@@ -115,6 +115,18 @@ def _reviewer_of(agency: Agency) -> User:
     return user
 
 
+def _doubled(criterion: dict) -> dict:
+    """The 2020 version: the same criteria with twice the amounts."""
+    if not criterion.get("amount"):
+        return criterion
+    text = criterion["description"]
+    for old, new in (("50万", "100万"), ("10万", "20万"), ("1万", "2万")):
+        if old in text:
+            text = text.replace(old, new)
+            break
+    return {**criterion, "amount": criterion["amount"] * 2, "description": text}
+
+
 @transaction.atomic
 def ensure_agency(agency: Agency) -> User:
     """A catalog in force since 2020 (and its 2026 revision), a review body, one reviewer."""
@@ -123,7 +135,7 @@ def ensure_agency(agency: Agency) -> User:
             agency=agency,
             effective_from=dt.date(2020, 1, 1),
             source=f"{agency.name}重大执法决定法制审核目录清单（演示，2020年版）",
-            criteria=[{**c, "amount": c["amount"] * 2} if c.get("amount") else c for c in DEMO_CATALOG],
+            criteria=[_doubled(c) for c in DEMO_CATALOG],
             actor=None,
         )
         catalog_services.create_review_catalog(

@@ -70,7 +70,10 @@ def case_section(request, case):
         "reviews": case.reviews.select_related("reviewer", "proposal").order_by("-round"),
         "discussions": case.collective_discussions.select_related("chair").order_by("-held_on"),
         "can_flag": can_change and undecided and (handler or user.has_role(Role.HEAD)),
-        "can_submit": can_change and undecided and handler and status.code not in ("in_review", "passed"),
+        "can_submit": can_change
+        and undecided
+        and handler
+        and status.code not in ("in_review", "passed", "contested"),
         "can_discuss": can_change and undecided and user.has_role(Role.HEAD) and not handler,
         "needs_draft": not services.makes_proposals(case),
     }

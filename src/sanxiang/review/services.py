@@ -289,6 +289,10 @@ def submit(
         raise DomainError("review.submit.decided", "案件已作出决定，不能送审。")
     if case.reviews.filter(state__in=OPEN_STATES).exists():
         raise DomainError("review.submit.pending", "本案已送审，审核尚未完成，不能重复送审。")
+    if Contest.objects.filter(
+        review__case=case, state__in=[ContestState.PENDING, ContestState.REFERRED]
+    ).exists():
+        raise DomainError("review.submit.contested", "审核意见分歧尚待负责人决定或集体讨论，不能重新送审。")
     if draft:
         _record_draft(case, actor, draft)
     proposal = case.current_proposal

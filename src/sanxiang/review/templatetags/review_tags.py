@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -50,3 +51,32 @@ def label_of(code: str, labels) -> str:
 @register.filter
 def active_on(appointment, day) -> bool:
     return appointment.active_on(day)
+
+
+@register.filter
+def outcome_label(proposal) -> str:
+    """The label of a proposal's outcome, from the procedure definition that offered it."""
+    for transition in proposal.case.definition.transitions:
+        spec = transition.input("outcome")
+        if spec is not None:
+            for code, label in spec.choices:
+                if code == proposal.outcome:
+                    return _(label)
+    return proposal.outcome
+
+
+@register.filter
+def penalty_labels(codes) -> str:
+    from sanxiang.catalog.choices import PenaltyType
+
+    labels = dict(PenaltyType.choices)
+    return "、".join(str(labels.get(c, c)) for c in codes or [])
+
+
+@register.filter
+def value_labels(codes) -> str:
+    from sanxiang.catalog.choices import Category, PenaltyType
+    from sanxiang.review.choices import Flag
+
+    labels = dict(PenaltyType.choices) | dict(Flag.choices) | dict(Category.choices)
+    return "、".join(str(labels.get(c, c)) for c in codes or [])
