@@ -17,6 +17,7 @@ from django.db import transaction
 from sanxiang.catalog import services as catalog_services
 from sanxiang.catalog.models import EnforcementItem
 from sanxiang.core import clock
+from sanxiang.core.errors import DomainError
 from sanxiang.core.roles import Role
 from sanxiang.org import services as org_services
 from sanxiang.org.models import Agency, User
@@ -193,7 +194,15 @@ def _pass_review_if_needed(case, transition, cast):
         }
         name = "method" if case.definition.transition("decide").input("method") else "outcome"
         extra = {name: choices[0][0]}
-    review = services.submit(case, actor=handler, evidence_list=EVIDENCE, draft=draft)
+    try:
+        review = services.submit(case, actor=handler, evidence_list=EVIDENCE, draft=draft)
+    except DomainError as refusal:
+        if refusal.code != "review.submit.incomplete" or refusal.details.get("missing") != [
+            "discretion_reasons"
+        ]:
+            raise
+        _add_discretion_reasons(case, handler)
+        review = services.submit(case, actor=handler, evidence_list=EVIDENCE)
     review = services.accept(review, actor=reviewer)
     review = services.assign(review, actor=reviewer, reviewer=reviewer)
     services.conclude(
@@ -203,6 +212,27 @@ def _pass_review_if_needed(case, transition, cast):
     if classification is not None and classification.discussion_required:
         _discuss(case)
     return extra
+
+
+def _add_discretion_reasons(case, handler) -> None:
+    """A demo proposal written without discretion reasons gets them in a revised version."""
+    from sanxiang.cases import services as case_services
+
+    proposal = case.current_proposal
+    data = {
+        "outcome": proposal.outcome,
+        "penalty_types": proposal.penalty_types,
+        "fine_amount": proposal.fine_amount,
+        "confiscation_amount": proposal.confiscation_amount,
+        "discretion_level": proposal.discretion_level,
+        "legal_basis": [str(a.pk) for a in proposal.legal_basis.all()],
+        "basis_text": proposal.basis_text,
+        "summary": proposal.summary,
+        "reasons_evidence": proposal.reasons_evidence,
+        "reasons_basis": proposal.reasons_basis,
+        "reasons_discretion": "综合违法情节和危害后果，在裁量基准的一般阶次内处罚（演示）。",
+    }
+    case_services.transition(case, "revise_proposal", actor=handler, data=data)
 
 
 def _discuss(case, contest=None, outcome="approve"):
