@@ -48,12 +48,31 @@ class DiscretionBenchmarkAdmin(admin.ModelAdmin):
 class ReviewCriterionInline(admin.TabularInline):
     model = ReviewCriterion
     extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ReviewCatalog)
 class ReviewCatalogAdmin(admin.ModelAdmin):
+    """Read-only: a catalog changes only by publishing a new version (review app), so its history
+    stays whole and the gate always reads the version in force on the decision date."""
+
     list_display = ["agency", "version", "effective_from", "effective_to"]
     inlines = [ReviewCriterionInline]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(RuleParameter)

@@ -219,6 +219,14 @@ class ReviewCriterion(models.Model):
     )
     values = models.JSONField(_("取值"), default=list, blank=True, help_text=_("处罚种类、类别或标记代码"))
     source = models.CharField(_("依据"), max_length=200, blank=True)
+    categories = models.JSONField(
+        _("适用执法类别"), default=list, blank=True, help_text=_("为空则适用于全部执法类别")
+    )
+    requires_discussion = models.BooleanField(
+        _("须经集体讨论"),
+        default=False,
+        help_text=_("符合本情形的，负责人应当集体讨论决定（行政处罚法第57条）"),
+    )
 
     class Meta:
         ordering = ["catalog", "code"]

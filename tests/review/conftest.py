@@ -1,0 +1,17 @@
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rule_cache():
+    """Rule parameters are cached per process; a value a test sets must not outlive its rollback."""
+    from sanxiang.catalog import rules
+
+    rules.cache.invalidate()
+    yield
+    rules.cache.invalidate()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """The review world creates many staff users; PBKDF2 would dominate the run time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
