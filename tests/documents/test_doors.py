@@ -72,6 +72,25 @@ def test_reasons_required_to_decide(world):
     assert response.status_code == 409 and response.json()["code"] == "documents.reasons.missing"
 
 
+def test_facts_not_established_needs_no_discretion_reasons(world):
+    case = general_case(world, until="propose")
+    basis = [str(a.pk) for a in case.item.penalty_basis.all()]
+    reasons = {"reasons_evidence": "证据不足以认定", "reasons_basis": "依据行政处罚法第五十七条"}
+    fire(
+        world,
+        case,
+        "revise_proposal",
+        outcome="not_established",
+        legal_basis=basis,
+        summary="违法事实不能成立",
+        **reasons,
+    )
+    fire(world, case, "notify", served_on="2026-03-10", rights_waived=True)
+    fire(world, case, "decide", "head")
+    case.refresh_from_db()
+    assert case.stage == "decided" and case.outcome == "not_established"
+
+
 def test_reasons_required_through_the_api(world):
     case = without_reasons(world)
     response = api(world.officer).post(

@@ -95,6 +95,8 @@ def test_api_gate_then_review_then_refused_again_after_the_fine_is_edited(rw):
                 "fine_amount": "55000",
                 "legal_basis": basis,
                 "summary": "改为五万五千元。",
+                "reasons_evidence": "证据相互印证。",
+                "reasons_basis": "适用《食品安全法》第一百二十四条。",
                 "reasons_discretion": "从轻。",
             },
         },

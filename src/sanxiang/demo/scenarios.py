@@ -281,6 +281,7 @@ def penalty_proposal(plan: Plan, *, level: str | None = None, outcome: str = "pe
         data["reasons_basis"] = f"依据《中华人民共和国行政处罚法》第三十条、第三十三条，结合{citations}。"
         if outcome != "not_established":
             data["discretion_level"] = DiscretionLevel.NO_PENALTY
+            data["reasons_discretion"] = "当事人具有法定不予处罚情形，依照裁量基准“不予处罚”阶次处理。"
         return data
     level = (
         level
@@ -724,6 +725,11 @@ def permit(b: Builder, plan: Plan) -> None:
         summary="申请材料齐全，符合法定条件，建议准予许可。"
         if grant
         else "申请人不具备法定条件，建议不予许可并书面说明理由。",
+        reasons_evidence="申请材料、现场核查记录相互印证，予以采信。",
+        reasons_basis="依据所列许可条件条款审查。",
+        reasons_discretion="符合全部法定条件，依法准予许可。"
+        if grant
+        else "不符合法定条件，依法不予许可（行政许可法第三十八条）。",
     )
     if v == "extended":
         b.wd(1, 3)

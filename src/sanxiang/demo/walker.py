@@ -443,8 +443,13 @@ class Walker:
         }
         try:
             with transaction.atomic():
+                stage = plan.case.stage
                 data.update(self.hooks.run_before(plan.case, act.name, self.cast) or {})
-                case = case_services.transition(plan.case, act.name, actor=actor, data=data)
+                plan.case.refresh_from_db()
+                if plan.case.stage != stage and not _available(plan.case, act.name):
+                    case = plan.case  # a hook performed the act through a richer service
+                else:
+                    case = case_services.transition(plan.case, act.name, actor=actor, data=data)
                 self.hooks.run_after(case, act.name, self.cast)
         except DomainError as refusal:
             plan.stuck = f"{act.name}: {refusal.code}"
@@ -455,3 +460,7 @@ class Walker:
             plan.case.refresh_from_db()
             return
         plan.case = case
+
+
+def _available(case, name: str) -> bool:
+    return any(t.name == name for t in case.definition.available(case.stage))

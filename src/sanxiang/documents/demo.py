@@ -91,7 +91,62 @@ def void_one_number(cast=None) -> DocumentNumber | None:
     return None
 
 
+def _photo(label: str):
+    """A tiny real PNG standing for the photo taken while serving (synthetic demo data)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (160, 90), (235, 238, 242))
+    ImageDraw.Draw(image).text((8, 36), label[:20], fill=(60, 60, 60))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    buffer.seek(0)
+    return services.Upload(source=buffer, name=f"{label}.png", media_type="image/png", media_kind="photo")
+
+
+DECISION_TEMPLATES = ("penalty_decision", "no_penalty_decision", "permit_grant", "permit_refusal")
+
+
+def _before_serve(case, transition, cast) -> dict:
+    """Electronic service needs the party's signed consent first (PEN-21); lien and public-notice
+    service need photos of the service (PEN-22), which only the document's service form carries —
+    so the demo serves those through it, which fires `serve` itself."""
+    import datetime as dt
+
+    plan = cast.plan_of(case) if hasattr(cast, "plan_of") else None
+    act = next((a for a in plan.acts if a.name == "serve"), None) if plan else None
+    method = (act.data.get("method") if act else None) or "direct"
+    served_on = act.data.get("served_on") if act else None
+    if isinstance(served_on, str):
+        served_on = dt.date.fromisoformat(served_on)
+    actor = _officer(case)
+    if method == "electronic" and services.consent_for(case, served_on or case.decided_on) is None:
+        services.record_consent(
+            case,
+            actor=actor,
+            address=f"{case.party.name}@example.invalid" if case.party else "demo@example.invalid",
+            signed_on=case.decided_on,
+            upload=_photo("电子送达确认书"),
+        )
+    if method in ("lien", "public_notice"):
+        document = next((d for code in DECISION_TEMPLATES if (d := services.current(case, code))), None)
+        if document is None:
+            return {"method": "direct"}
+        services.record_service(
+            document,
+            actor=actor,
+            method=method,
+            served_on=served_on or case.decided_on,
+            recipient=case.party.name if case.party else "",
+            witnesses="社区工作人员（演示）",
+            proofs=[_photo("送达现场照片")],
+        )
+    return {}
+
+
 def register(hooks) -> None:
+    hooks.before("serve")(_before_serve)
     for procedure, transition in AFTER:
         hooks.after(transition, procedure=procedure)(_after)
     hooks.finally_(void_one_number)

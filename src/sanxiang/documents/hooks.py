@@ -18,14 +18,21 @@ from sanxiang.core.errors import DomainError
 from sanxiang.documents.compose import LABELS, REASONS
 from sanxiang.documents.models import Document, DocumentStatus
 
-_DECISIONS_WITH_REASONS = {"penalty": True, "no_penalty": True, "not_established": True, "refuse": True}
+# Which reasons each outcome must state. A finding that the facts are not established exercises no
+# discretion, so it needs the reasons for the evidence and the basis only.
+_DECISIONS_WITH_REASONS = {
+    "penalty": REASONS,
+    "no_penalty": REASONS,
+    "refuse": REASONS,
+    "not_established": REASONS[:2],
+}
 
 
 def reasons_given(ctx: TransitionContext) -> None:
     proposal = ctx.case.current_proposal
-    if proposal is None or not _DECISIONS_WITH_REASONS.get(proposal.outcome):
+    if proposal is None or proposal.outcome not in _DECISIONS_WITH_REASONS:
         return
-    for path in REASONS:
+    for path in _DECISIONS_WITH_REASONS[proposal.outcome]:
         name = path.split(".", 1)[1]
         if not (getattr(proposal, name) or "").strip():
             raise DomainError(
