@@ -221,10 +221,13 @@ def test_small_demo_runs_hooks_and_survives_refusals():
     finally:
         registry.remove(refuse)
     assert loader.is_loaded()
-    assert cast.refusals and {r.transition for r in cast.refusals} == {"decide"}
+    # only the test's own hooks run here, so other apps' guards (e.g. the review gate on major
+    # decisions) may refuse too; the injected refusal is the one under test
+    injected = [r for r in cast.refusals if r.code == "test.refused"]
+    assert injected and {r.transition for r in injected} == {"decide"}
     permits = Case.objects.filter(procedure="permit")
     assert not permits.filter(stage__in=["decided", "served", "closed"]).exists()
-    assert permits.filter(stage="examined").count() >= len(cast.refusals)
+    assert permits.filter(stage="examined").count() >= len(injected)
     closed = Case.objects.filter(procedure="inspection", stage="closed").first()
     assert closed.events.get(transition="close").data["summary"] == "由演示钩子填写的办结说明。"
     assert ("before", closed.number) in calls
