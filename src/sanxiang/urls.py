@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("sanxiang.api_urls")),
+    path("portal/transparency/", include("sanxiang.records.public_urls")),
     path("portal/", include("sanxiang.portal.urls")),
     path("cases/", include("sanxiang.cases.urls")),
     path("org/", include("sanxiang.org.urls")),

@@ -1,12 +1,19 @@
 """Appending to the record (DESIGN.md I2). Call `append()` inside the transaction of the change
-it records: the entry and the change commit together or not at all."""
+it records: the entry and the change commit together or not at all.
+
+An append locks the one `LogHead` row (so appends are totally ordered and no stream can fork),
+reads the tail of the entry's stream, inserts the entry, stores any perfect Merkle subtree of a
+stored height that the new leaf completed, and moves the head. That is four short statements and
+O(1) amortised hashing — the tree is never rebuilt. The hot path is plain SQL on purpose: it runs
+for every transition, upload and page view, and the ORM's per-query overhead would dominate it.
+"""
 
 from __future__ import annotations
 
-import hashlib
+import json
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from sanxiang.core import clock
 from sanxiang.records import canonical, merkle
@@ -19,12 +26,64 @@ def case_stream(case) -> str:
     return f"case:{case.number}"
 
 
-def _lock_head() -> LogHead:
-    head = LogHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:  # first append of a fresh database; the row is created once, then locked
+def access_stream(case) -> str:
+    """Reads of a case (I7) chain in their own stream, so the case's own chain holds only what
+    happened in the case; both are leaves of the one log."""
+    return f"access:{case.number}"
+
+
+def _lock_head(cursor) -> tuple[int, list]:
+    lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
+    cursor.execute(f"SELECT size, frontier FROM records_loghead WHERE id = 1{lock}")  # noqa: S608 - constant
+    row = cursor.fetchone()
+    if row is None:  # first append of a fresh database; the row is created once, then locked
         LogHead.objects.get_or_create(pk=1)
-        head = LogHead.objects.select_for_update().get(pk=1)
-    return head
+        cursor.execute(f"SELECT size, frontier FROM records_loghead WHERE id = 1{lock}")  # noqa: S608 - constant
+        row = cursor.fetchone()
+    size, raw = row
+    return int(size), json.loads(raw) if isinstance(raw, (str, bytes)) else raw
+
+
+def body_of(
+    *,
+    seq: int,
+    stream: str,
+    stream_seq: int,
+    case_number: str | None,
+    kind: str,
+    step: str,
+    actor: str | None,
+    agency: str | None,
+    at,
+    corrects: int | None,
+    payload: dict[str, Any],
+    prev: str,
+) -> str:
+    """The canonical body of an entry (docs/record-format.md) — also used by records.bulk."""
+    return canonical.dumps(
+        {
+            "v": FORMAT_VERSION,
+            "seq": seq,
+            "stream": stream,
+            "stream_seq": stream_seq,
+            "case": case_number,
+            "kind": kind,
+            "step": step,
+            "actor": actor,
+            "agency": agency,
+            "at": at,
+            "corrects": corrects,
+            "payload": payload,
+            "prev": prev,
+        }
+    )
+
+
+_INSERT_ENTRY = (
+    "INSERT INTO records_entry (seq, stream, stream_seq, case_id, kind, step, actor_id, agency_id, at,"
+    " corrects_id, body, prev_hash, hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    " RETURNING id"
+)
 
 
 def append(
@@ -41,34 +100,69 @@ def append(
     """Append one entry to `stream` (the case's, by default) and to the global Merkle log."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("records.append() must run inside the transaction of the change it records")
+    if not isinstance(payload, dict):
+        raise TypeError("payload must be a dict")
     stream = stream or case_stream(case)
     agency = agency or (case.agency if case is not None else getattr(actor, "agency", None))
-    head = _lock_head()
-    last = (
-        Entry.objects.filter(stream=stream).order_by("-stream_seq").values_list("stream_seq", "hash").first()
-    )
-    stream_seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
     at = clock.now()
-    body = canonical.dumps(
-        {
-            "v": FORMAT_VERSION,
-            "seq": head.size + 1,
-            "stream": stream,
-            "stream_seq": stream_seq,
-            "case": case.number if case is not None else None,
-            "kind": kind,
-            "step": step or "",
-            "actor": actor.username if actor is not None else None,
-            "agency": agency.code if agency is not None else None,
-            "at": at,
-            "corrects": corrects.seq if corrects is not None else None,
-            "payload": payload,
-            "prev": prev_hash,
-        }
-    )
-    data = body.encode("utf-8")
-    entry = Entry.objects.create(
-        seq=head.size + 1,
+    ops = connection.ops
+    with connection.cursor() as cursor:
+        size, raw_frontier = _lock_head(cursor)
+        cursor.execute(
+            "SELECT stream_seq, hash FROM records_entry WHERE stream = %s ORDER BY stream_seq DESC LIMIT 1",
+            [stream],
+        )
+        last = cursor.fetchone()
+        stream_seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
+        seq = size + 1
+        body = body_of(
+            seq=seq,
+            stream=stream,
+            stream_seq=stream_seq,
+            case_number=case.number if case is not None else None,
+            kind=kind,
+            step=step or "",
+            actor=actor.username if actor is not None else None,
+            agency=agency.code if agency is not None else None,
+            at=at,
+            corrects=corrects.seq if corrects is not None else None,
+            payload=payload,
+            prev=prev_hash,
+        )
+        leaf = merkle.leaf_hash(body.encode("utf-8"))
+        cursor.execute(
+            _INSERT_ENTRY,
+            [
+                seq,
+                stream,
+                stream_seq,
+                case.pk if case is not None else None,
+                kind,
+                step or "",
+                actor.pk if actor is not None else None,
+                agency.pk if agency is not None else None,
+                ops.adapt_datetimefield_value(at),
+                corrects.pk if corrects is not None else None,
+                body,
+                prev_hash,
+                leaf.hex(),
+            ],
+        )
+        entry_id = cursor.fetchone()[0]
+        frontier, made = merkle.push(merkle.decode_frontier(raw_frontier), leaf)
+        for height, digest in made:
+            if height % merkle.STRIDE == 0:
+                cursor.execute(
+                    'INSERT INTO records_node (height, "index", hash) VALUES (%s, %s, %s)',
+                    [height, (seq - 1) >> height, digest.hex()],
+                )
+        cursor.execute(
+            "UPDATE records_loghead SET size = %s, frontier = %s, updated_at = %s WHERE id = 1",
+            [seq, _frontier_param(merkle.encode_frontier(frontier)), ops.adapt_datetimefield_value(at)],
+        )
+    entry = Entry(
+        id=entry_id,
+        seq=seq,
         stream=stream,
         stream_seq=stream_seq,
         case=case,
@@ -80,11 +174,12 @@ def append(
         corrects=corrects,
         body=body,
         prev_hash=prev_hash,
-        hash=hashlib.sha256(data).hexdigest(),
+        hash=leaf.hex(),
     )
-    frontier = merkle.append(merkle.decode_frontier(head.frontier), merkle.leaf_hash(data))
-    head.size += 1
-    head.frontier = merkle.encode_frontier(frontier)
-    head.root = merkle.root(frontier).hex()
-    head.save(update_fields=["size", "frontier", "root", "updated_at"])
+    entry._state.adding = False
+    entry._state.db = connection.alias
     return entry
+
+
+def _frontier_param(value: list) -> Any:
+    return LogHead._meta.get_field("frontier").get_db_prep_save(value, connection)
