@@ -46,3 +46,30 @@ def prepare_act(world, case, name: str, data: dict) -> None:
     rule = avrules.rule_for(move.act, data, case.attributes)
     if rule is not None and rule.required and not avrules.unbound_items(case, rule.act, rule.media).exists():
         bodycam_video(world, case, rule.act, title=f"{move.label}录像")
+
+
+class triggers_dropped:
+    """What an attacker with database access does first: drop the append-only triggers."""
+
+    def __enter__(self):
+        from django.db import connection
+
+        from sanxiang.records import maintenance
+
+        maintenance.run(connection, maintenance.uninstall_statements(connection))
+        return self
+
+    def __exit__(self, *exc):
+        from django.db import connection
+
+        from sanxiang.records import maintenance
+
+        maintenance.run(connection, maintenance.install_statements(connection))
+
+
+def raw(sql: str, params=()):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall() if cursor.description else None

@@ -86,27 +86,42 @@ def postgresql_statements() -> list[str]:
     return sql
 
 
-def install(schema_editor) -> None:
-    connection = schema_editor.connection
+def install_statements(connection) -> list[str]:
     if connection.vendor == "sqlite":
-        statements = sqlite_statements(connection)
-    elif connection.vendor == "postgresql":
-        statements = postgresql_statements()
-    else:  # pragma: no cover - DESIGN.md: SQLite and PostgreSQL only
-        raise RuntimeError(f"no append-only triggers for {connection.vendor}")
-    for statement in statements:
+        return sqlite_statements(connection)
+    if connection.vendor == "postgresql":
+        return postgresql_statements()
+    raise RuntimeError(f"no append-only triggers for {connection.vendor}")  # DESIGN.md: two engines
+
+
+def uninstall_statements(connection) -> list[str]:
+    sql = []
+    for table in APPEND_ONLY + NO_DELETE:
+        if connection.vendor == "sqlite":
+            sql += [f"DROP TRIGGER IF EXISTS {table}_no_update", f"DROP TRIGGER IF EXISTS {table}_no_delete"]
+        else:
+            sql += [
+                f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}",
+                f"DROP TRIGGER IF EXISTS {table}_no_delete ON {table}",
+            ]
+    return sql
+
+
+def install(schema_editor) -> None:
+    for statement in install_statements(schema_editor.connection):
         schema_editor.execute(statement, params=None)
 
 
 def uninstall(schema_editor) -> None:
-    connection = schema_editor.connection
-    for table in APPEND_ONLY + NO_DELETE:
-        if connection.vendor == "sqlite":
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
-        else:
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete ON {table}")
+    for statement in uninstall_statements(schema_editor.connection):
+        schema_editor.execute(statement, params=None)
+
+
+def run(connection, statements: list[str]) -> None:
+    """Execute trigger DDL on a plain connection (tests that play the attacker; repairs)."""
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
 
 
 def InstallAppendOnlyTriggers() -> migrations.RunPython:

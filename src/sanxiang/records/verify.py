@@ -104,7 +104,7 @@ def verify(
             return report
     _scan(report, points, start, deep=deep, chunk=chunk, progress=progress)
     if files:
-        _check_files(report, since_at=start.at if start else None)
+        _check_files(report, since_size=start.size if start else None)
     _check_evidence_rows(report, start)
     return report
 
@@ -155,6 +155,7 @@ def _scan(report, points, start, *, deep, chunk, progress) -> None:
     else:
         frontier, last_seq = [], 0
     report.started_at = last_seq
+    signed_before = last_seq
     tails: dict[str, tuple[int, str]] = {}
     stream_json: dict[str, str] = {}
     sha256 = hashlib.sha256
@@ -227,19 +228,12 @@ def _scan(report, points, start, *, deep, chunk, progress) -> None:
                         if height % stride == 0:
                             stored = nodes.get((height, (seq - 1) >> height))
                             if stored != acc.hex():
-                                raise _Fail(
-                                    Problem(
-                                        "log",
-                                        f"stored Merkle node (height {height}, index {(seq - 1) >> height}) "
-                                        f"{'is missing' if stored is None else 'differs'}: "
-                                        "proofs would not verify",
-                                        seq,
-                                    )
-                                )
+                                raise _Fail(_node_problem(stored, height, seq))
                     frontier.append((height, acc))
                     last_seq = seq
                     if seq in roots:
-                        _check_root(report, roots[seq], frontier, seq, stream, stream_seq)
+                        _check_root(report, roots[seq], frontier, seq, stream, stream_seq, signed_before)
+                        signed_before = seq
                 count += len(rows)
                 if progress:
                     progress(count)
@@ -255,6 +249,18 @@ def _scan(report, points, start, *, deep, chunk, progress) -> None:
 class _Fail(Exception):
     def __init__(self, problem: Problem):
         self.problem = problem
+
+
+def _node_problem(stored: str | None, height: int, seq: int) -> Problem:
+    first = seq - (1 << height) + 1
+    if stored is None:
+        message = f"stored Merkle node over entries #{first}–#{seq} is missing: proofs would not verify"
+    else:
+        message = (
+            f"entries #{first}–#{seq} hash to a different subtree than was stored when they were appended: "
+            "one of them was rewritten with a recomputed hash"
+        )
+    return Problem("log", message, seq)
 
 
 def _entry(seq: int, stream: str, stream_seq: int, message: str) -> Problem:
@@ -289,17 +295,13 @@ def _stored_nodes(cursor, after: int, last: int) -> dict[tuple[int, int], str]:
     return {(h, i): d for h, i, d in cursor.fetchall()}
 
 
-def _check_root(report, point, frontier, seq, stream, stream_seq) -> None:
+def _check_root(report, point, frontier, seq, stream, stream_seq, previous_size) -> None:
     if merkle.root(frontier).hex() != point.root:
         raise _Fail(
             Problem(
                 "log",
                 f"the log's root at size {point.size} differs from signed checkpoint #{point.number}: "
-                f"an entry up to #{seq} was rewritten with a recomputed hash",
-                seq,
-                _case_of(stream),
-                stream,
-                stream_seq,
+                f"one of entries #{previous_size + 1}–#{seq} was rewritten with a recomputed hash",
             )
         )
 
@@ -324,11 +326,11 @@ def _check_head(report, last_seq, frontier, points) -> None:
         )
 
 
-def _check_files(report: Report, since_at: dt.datetime | None) -> None:
+def _check_files(report: Report, since_size: int | None) -> None:
     storage = conf.storage()
     blobs = Blob.objects.order_by("pk")
-    if since_at is not None:
-        blobs = blobs.filter(created_at__gte=since_at)
+    if since_size is not None:  # the files recorded after the checkpoint
+        blobs = blobs.filter(evidence__entry__seq__gt=since_size).distinct()
     for blob in blobs.iterator(chunk_size=2000):
         digest, size = hashlib.sha256(), 0
         try:
