@@ -27,7 +27,10 @@ def _payload(i: int) -> dict:
         "event": i,
         "transition": "inspect",
         "label": "现场检查",
-        "data": {"officers": ["officer-a", "officer-b"], "findings": "现场发现过期食品12件，已拍照固定。" * 3},
+        "data": {
+            "officers": ["officer-a", "officer-b"],
+            "findings": "现场发现过期食品12件，已拍照固定。" * 3,
+        },
     }
 
 
@@ -43,25 +46,68 @@ def measure_append(engine: str, n: int) -> list[Figure]:
     started = time.perf_counter()
     for i in range(n):
         with transaction.atomic():
-            services.append(kind="case.transition", stream=streams[i % 50], payload=_payload(i), step="investigation")
+            services.append(
+                kind="case.transition", stream=streams[i % 50], payload=_payload(i), step="investigation"
+            )
     appended = n / (time.perf_counter() - started)
-    sample = Entry.objects.order_by("-seq").values_list("body", "hash", "prev_hash", "stream").first()
+    sample = (
+        Entry.objects.order_by("-seq")
+        .values_list("body", "hash", "prev_hash", "stream", "kind", "at")
+        .first()
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TABLE bench_raw (id integer primary key, stream varchar(60), body text,"
             " prev_hash varchar(64), hash varchar(64))"
         )
-    started = time.perf_counter()
-    for i in range(n):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO bench_raw (id, stream, body, prev_hash, hash) VALUES (%s, %s, %s, %s, %s)",
-                [i, sample[3], sample[0], sample[2], sample[1]],
-            )
-    raw = n / (time.perf_counter() - started)
+        _create_shaped_table(cursor, connection.vendor)
+    raw = _raw_rate(
+        n,
+        "INSERT INTO bench_raw (id, stream, body, prev_hash, hash) VALUES (%s, %s, %s, %s, %s)",
+        lambda i: [i, sample[3], sample[0], sample[2], sample[1]],
+    )
+    at = connection.ops.adapt_datetimefield_value(sample[5])
+    shaped = _raw_rate(
+        n,
+        "INSERT INTO bench_shaped (id, seq, stream, stream_seq, kind, step, at, body, prev_hash, hash)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        lambda i: [i, i, sample[3], i, sample[4], "investigation", at, sample[0], sample[2], sample[1]],
+    )
     return [
         Figure(f"records.append_per_s.{engine}", appended, "entries/s", f"raw_insert_per_s.{engine}", raw),
+        Figure(
+            f"records.append_per_s.{engine}",
+            appended,
+            "entries/s",
+            f"raw_insert_same_indexes_per_s.{engine}",
+            shaped,
+        ),
     ]
+
+
+def _raw_rate(n: int, sql: str, params) -> float:
+    from django.db import connection, transaction
+
+    started = time.perf_counter()
+    for i in range(1, n + 1):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, params(i))
+    return n / (time.perf_counter() - started)
+
+
+def _create_shaped_table(cursor, vendor: str) -> None:
+    """A table like records_entry, with the same indexes, but no triggers and no logic."""
+    if vendor == "postgresql":
+        cursor.execute("CREATE TABLE bench_shaped (LIKE records_entry INCLUDING DEFAULTS INCLUDING INDEXES)")
+        return
+    cursor.execute("SELECT sql FROM sqlite_master WHERE tbl_name = 'records_entry' AND sql IS NOT NULL")
+    for (statement,) in cursor.fetchall():
+        if statement.startswith(("CREATE TABLE", "CREATE INDEX", "CREATE UNIQUE INDEX")):
+            statement = statement.replace('"records_entry"', '"bench_shaped"').replace(
+                "records_entry_", "bench_"
+            )
+            statement = statement.replace('INDEX "entry_', 'INDEX "bench_entry_')
+            cursor.execute(statement)
 
 
 def measure_verify(engine: str, n: int) -> list[Figure]:
@@ -75,7 +121,12 @@ def measure_verify(engine: str, n: int) -> list[Figure]:
     step = 100_000
     for start in range(0, n, step):
         bulk_append(
-            Spec(stream=f"case:BENCH-{i % 5000:05d}", kind="case.transition", payload=_payload(i), step="investigation")
+            Spec(
+                stream=f"case:BENCH-{i % 5000:05d}",
+                kind="case.transition",
+                payload=_payload(i),
+                step="investigation",
+            )
             for i in range(start, min(n, start + step))
         )
     n_built, n = n, make_checkpoint().size  # the append benchmark's entries are verified too
@@ -102,8 +153,16 @@ def measure_verify(engine: str, n: int) -> list[Figure]:
     elapsed = time.perf_counter() - started
     assert report.ok and report.entries == n, report.problems
     return [
-        Figure(f"records.verify_per_s.{engine}", n / elapsed, "entries/s", "hashlib_sha256_in_memory_per_s", plain),
-        Figure(f"records.verify_per_s.{engine}", n / elapsed, "entries/s", "read_and_hash_per_s", read_and_hash),
+        Figure(
+            f"records.verify_per_s.{engine}",
+            n / elapsed,
+            "entries/s",
+            "hashlib_sha256_in_memory_per_s",
+            plain,
+        ),
+        Figure(
+            f"records.verify_per_s.{engine}", n / elapsed, "entries/s", "read_and_hash_per_s", read_and_hash
+        ),
         Figure(f"records.verify_seconds.{engine}.n{n}", elapsed, "s"),
         Figure(f"records.verify_mean_body_bytes.{engine}", total_bytes / n, "bytes"),
         Figure(f"records.bulk_build_per_s.{engine}", n_built / built, "entries/s"),

@@ -22,7 +22,7 @@ from django.db import transaction
 
 from sanxiang.core import clock
 from sanxiang.records import merkle, services
-from sanxiang.records.models import GENESIS, Entry, LogHead, Node
+from sanxiang.records.models import GENESIS, Entry, LogHead
 
 
 @dataclass
@@ -110,6 +110,52 @@ def build_entries(
         yield row, nodes
 
 
+_COLUMNS = (
+    "seq",
+    "stream",
+    "stream_seq",
+    "case_id",
+    "kind",
+    "step",
+    "actor_id",
+    "agency_id",
+    "at",
+    "corrects_id",
+    "body",
+    "prev_hash",
+    "hash",
+)
+
+
+def _batches(specs: Iterable[Spec], size: int) -> Iterator[list[Spec]]:
+    batch: list[Spec] = []
+    for spec in specs:
+        batch.append(spec)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _load_tails(state: State, streams: set[str]) -> None:
+    """The last entry of each stream not seen yet, in two queries per batch."""
+    from django.db.models import Max
+
+    unseen = [s for s in streams if s not in state.tails]
+    for start in range(0, len(unseen), 500):
+        chunk = unseen[start : start + 500]
+        last = dict(
+            Entry.objects.filter(stream__in=chunk)
+            .values("stream")
+            .annotate(m=Max("stream_seq"))
+            .values_list("stream", "m")
+        )
+        if last:
+            rows = Entry.objects.filter(stream__in=list(last)).values_list("stream", "stream_seq", "hash")
+            state.tails.update({s: (n, h) for s, n, h in rows if last[s] == n})
+
+
 def bulk_append(specs: Iterable[Spec], *, batch: int = 5000) -> int:
     """Append all `specs` in one transaction holding the log head; returns the new log size."""
     with transaction.atomic():
@@ -118,36 +164,22 @@ def bulk_append(specs: Iterable[Spec], *, batch: int = 5000) -> int:
             LogHead.objects.get_or_create(pk=1)
             head = LogHead.objects.select_for_update().get(pk=1)
         state = State(head.size, merkle.decode_frontier(head.frontier))
-        known: set[str] = set()
-        entries: list[Entry] = []
-        nodes: list[Node] = []
-
-        def lookup_tail(stream: str) -> None:
-            if stream not in known and stream not in state.tails:
-                last = (
-                    Entry.objects.filter(stream=stream)
-                    .order_by("-stream_seq")
-                    .values_list("stream_seq", "hash")
-                )
-                found = last.first()
-                if found:
-                    state.tails[stream] = (found[0], found[1])
-            known.add(stream)
-
-        def specs_with_tails():
-            for spec in specs:
-                lookup_tail(spec.stream)
-                yield spec
-
-        for row, made in build_entries(specs_with_tails(), state):
-            entries.append(Entry(**row))
-            nodes += [Node(height=h, index=i, hash=d) for h, i, d in made]
-            if len(entries) >= batch:
-                Entry.objects.bulk_create(entries)
-                Node.objects.bulk_create(nodes)
-                entries, nodes = [], []
-        Entry.objects.bulk_create(entries)
-        Node.objects.bulk_create(nodes)
+        conn = transaction.get_connection()
+        insert = (
+            f"INSERT INTO records_entry ({', '.join(_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_COLUMNS))})"  # noqa: S608
+        )
+        node_sql = 'INSERT INTO records_node (height, "index", hash) VALUES (%s, %s, %s)'
+        with conn.cursor() as cursor:
+            for specs_batch in _batches(specs, batch):
+                _load_tails(state, {s.stream for s in specs_batch})
+                rows, nodes = [], []
+                for row, made in build_entries(specs_batch, state):
+                    row["at"] = conn.ops.adapt_datetimefield_value(row["at"])
+                    rows.append([row[c] for c in _COLUMNS])
+                    nodes += made
+                cursor.executemany(insert, rows)
+                if nodes:
+                    cursor.executemany(node_sql, nodes)
         head.size = state.size
         head.frontier = merkle.encode_frontier(state.frontier)
         head.save(update_fields=["size", "frontier", "updated_at"])

@@ -12,11 +12,16 @@ from django.db.utils import DatabaseError
 def append_only_triggers(app_configs=None, databases=None, **kwargs):
     if not databases or "default" not in databases:
         return []
+    from django.db.migrations.recorder import MigrationRecorder
+
     from sanxiang.records.maintenance import missing_triggers
 
     try:
+        applied = MigrationRecorder(connection).applied_migrations()
+        if ("records", "0003_append_only_log") not in applied:
+            return []  # not migrated yet: `migrate` installs them
         missing = missing_triggers(connection)
-    except DatabaseError:  # not migrated yet
+    except DatabaseError:
         return []
     if not missing:
         return []

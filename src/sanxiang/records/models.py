@@ -36,21 +36,31 @@ class Entry(models.Model):
         on_delete=models.PROTECT,
         related_name="entries",
     )
-    kind = models.CharField(_("类型"), max_length=60, db_index=True)
+    kind = models.CharField(_("类型"), max_length=60)
     step = models.CharField(_("环节"), max_length=20, choices=Step.choices, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # the access log filters by agency and time first; see Meta.indexes
     )
     agency = models.ForeignKey(
-        "org.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "org.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
-    at = models.DateTimeField(_("时间"), db_index=True)
+    at = models.DateTimeField(_("时间"))
     corrects = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+        db_index=False,  # corrections are rare; found through their own entry
     )
     body = models.TextField(_("规范化内容"))
     prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    hash = models.CharField(max_length=64)  # unique by construction: each body names its seq
 
     objects = RestrictedQuerySet.as_manager()
     scope_agency_lookup = "agency"
@@ -60,6 +70,9 @@ class Entry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["stream", "stream_seq"], name="entry_stream_seq_unique")
         ]
+        # Every index is paid for by every append (docs/performance.md): seq, the stream tail,
+        # the case's entries, and one for the scoped access log — nothing else.
+        indexes = [models.Index(fields=["agency", "at"], name="entry_agency_at")]
         verbose_name = _("记录条目")
         verbose_name_plural = _("记录条目")
 

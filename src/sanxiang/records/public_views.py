@@ -97,19 +97,14 @@ def _published(size: int) -> Checkpoint:
 
 @require_GET
 def inclusion(request):
-    """?seq=N (or ?hash=<leaf hash>) &size=<a checkpoint's tree size; default the latest>."""
+    """?seq=N&size=<a checkpoint's tree size; default the latest>. (An entry's seq is in its body.)"""
     try:
         latest = checkpoints.latest()
         if latest is None:
             raise InvalidInput("records.proof.no_checkpoint", "尚无已签名的检查点。")
         size = _int(request, "size", latest.size)
         point = _published(size)
-        if request.GET.get("hash"):
-            seq = Entry.objects.filter(hash=request.GET["hash"].lower()).values_list("seq", flat=True).first()
-            if seq is None:
-                raise InvalidInput("records.proof.unknown_hash", "没有该哈希的条目。", field="hash")
-        else:
-            seq = _int(request, "seq")
+        seq = _int(request, "seq")
         path = log.inclusion_proof(seq, size)
         leaf = Entry.objects.filter(seq=seq).values_list("hash", flat=True).first()
     except DomainError as error:

@@ -11,9 +11,10 @@ for every transition, upload and page view, and the ORM's per-query overhead wou
 from __future__ import annotations
 
 import json
+from contextlib import closing
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from sanxiang.core import clock
 from sanxiang.records import canonical, merkle
@@ -32,13 +33,31 @@ def access_stream(case) -> str:
     return f"access:{case.number}"
 
 
-def _lock_head(cursor) -> tuple[int, list]:
-    lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
-    cursor.execute(f"SELECT size, frontier FROM records_loghead WHERE id = 1{lock}")  # noqa: S608 - constant
+_SQL = {
+    "lock": "SELECT size, frontier FROM records_loghead WHERE id = 1",
+    "tail": "SELECT stream_seq, hash FROM records_entry WHERE stream = %s ORDER BY stream_seq DESC LIMIT 1",
+    "insert": (
+        "INSERT INTO records_entry (seq, stream, stream_seq, case_id, kind, step, actor_id, agency_id, at,"
+        " corrects_id, body, prev_hash, hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+        " RETURNING id"
+    ),
+    "node": 'INSERT INTO records_node (height, "index", hash) VALUES (%s, %s, %s)',
+    "head": "UPDATE records_loghead SET size = %s, frontier = %s, updated_at = %s WHERE id = 1",
+}
+# The statements as each driver takes them: PostgreSQL locks the head row; SQLite's IMMEDIATE
+# transactions already hold the database's write lock, and sqlite3 wants "?" placeholders.
+_STATEMENTS = {
+    "postgresql": {**_SQL, "lock": _SQL["lock"] + " FOR UPDATE"},
+    "sqlite": {k: v.replace("%s", "?") for k, v in _SQL.items()},
+}
+
+
+def _lock_head(cursor, sql) -> tuple[int, list]:
+    cursor.execute(sql["lock"])
     row = cursor.fetchone()
     if row is None:  # first append of a fresh database; the row is created once, then locked
         LogHead.objects.get_or_create(pk=1)
-        cursor.execute(f"SELECT size, frontier FROM records_loghead WHERE id = 1{lock}")  # noqa: S608 - constant
+        cursor.execute(sql["lock"])
         row = cursor.fetchone()
     size, raw = row
     return int(size), json.loads(raw) if isinstance(raw, (str, bytes)) else raw
@@ -79,13 +98,6 @@ def body_of(
     )
 
 
-_INSERT_ENTRY = (
-    "INSERT INTO records_entry (seq, stream, stream_seq, case_id, kind, step, actor_id, agency_id, at,"
-    " corrects_id, body, prev_hash, hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-    " RETURNING id"
-)
-
-
 def append(
     *,
     kind: str,
@@ -98,20 +110,21 @@ def append(
     corrects: Entry | None = None,
 ) -> Entry:
     """Append one entry to `stream` (the case's, by default) and to the global Merkle log."""
-    if not transaction.get_connection().in_atomic_block:
+    conn = transaction.get_connection()
+    if not conn.in_atomic_block:
         raise RuntimeError("records.append() must run inside the transaction of the change it records")
     if not isinstance(payload, dict):
         raise TypeError("payload must be a dict")
     stream = stream or case_stream(case)
     agency = agency or (case.agency if case is not None else getattr(actor, "agency", None))
     at = clock.now()
-    ops = connection.ops
-    with connection.cursor() as cursor:
-        size, raw_frontier = _lock_head(cursor)
-        cursor.execute(
-            "SELECT stream_seq, hash FROM records_entry WHERE stream = %s ORDER BY stream_seq DESC LIMIT 1",
-            [stream],
-        )
+    stamp = conn.ops.adapt_datetimefield_value(at)
+    sql = _STATEMENTS[conn.vendor]
+    # The driver's own cursor: this runs for every change and read of the platform, and Django's
+    # cursor wrapper costs more than the statements themselves (docs/performance.md).
+    with conn.wrap_database_errors, closing(conn.connection.cursor()) as cursor:
+        size, raw_frontier = _lock_head(cursor, sql)
+        cursor.execute(sql["tail"], [stream])
         last = cursor.fetchone()
         stream_seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
         seq = size + 1
@@ -131,7 +144,7 @@ def append(
         )
         leaf = merkle.leaf_hash(body.encode("utf-8"))
         cursor.execute(
-            _INSERT_ENTRY,
+            sql["insert"],
             [
                 seq,
                 stream,
@@ -141,7 +154,7 @@ def append(
                 step or "",
                 actor.pk if actor is not None else None,
                 agency.pk if agency is not None else None,
-                ops.adapt_datetimefield_value(at),
+                stamp,
                 corrects.pk if corrects is not None else None,
                 body,
                 prev_hash,
@@ -152,14 +165,8 @@ def append(
         frontier, made = merkle.push(merkle.decode_frontier(raw_frontier), leaf)
         for height, digest in made:
             if height % merkle.STRIDE == 0:
-                cursor.execute(
-                    'INSERT INTO records_node (height, "index", hash) VALUES (%s, %s, %s)',
-                    [height, (seq - 1) >> height, digest.hex()],
-                )
-        cursor.execute(
-            "UPDATE records_loghead SET size = %s, frontier = %s, updated_at = %s WHERE id = 1",
-            [seq, _frontier_param(merkle.encode_frontier(frontier)), ops.adapt_datetimefield_value(at)],
-        )
+                cursor.execute(sql["node"], [height, (seq - 1) >> height, digest.hex()])
+        cursor.execute(sql["head"], [seq, _frontier_param(conn, merkle.encode_frontier(frontier)), stamp])
     entry = Entry(
         id=entry_id,
         seq=seq,
@@ -177,9 +184,9 @@ def append(
         hash=leaf.hex(),
     )
     entry._state.adding = False
-    entry._state.db = connection.alias
+    entry._state.db = conn.alias
     return entry
 
 
-def _frontier_param(value: list) -> Any:
-    return LogHead._meta.get_field("frontier").get_db_prep_save(value, connection)
+def _frontier_param(conn, value: list) -> Any:
+    return LogHead._meta.get_field("frontier").get_db_prep_save(value, conn)

@@ -224,5 +224,60 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.AlterField(
+            model_name="entry",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
+        ),
+        migrations.AlterField(
+            model_name="entry",
+            name="agency",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="org.agency",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="entry",
+            name="at",
+            field=models.DateTimeField(verbose_name="时间"),
+        ),
+        migrations.AlterField(
+            model_name="entry",
+            name="corrects",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="corrections",
+                to="records.entry",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="entry",
+            name="hash",
+            field=models.CharField(max_length=64),
+        ),
+        migrations.AlterField(
+            model_name="entry",
+            name="kind",
+            field=models.CharField(max_length=60, verbose_name="类型"),
+        ),
+        migrations.AddIndex(
+            model_name="entry",
+            index=models.Index(fields=["agency", "at"], name="entry_agency_at"),
+        ),
         InstallAppendOnlyTriggers(),
     ]
