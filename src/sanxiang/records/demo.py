@@ -23,7 +23,7 @@ DEVICES = ("DSJ-0107", "DSJ-0212", "DSJ-0318", "DSJ-0425")
 
 
 def _rng(cast, case) -> random.Random:
-    return getattr(cast, "rng", None) or random.Random(case.pk)
+    return getattr(cast, "rng", None) or random.Random(case.pk)  # noqa: S311 - demo data
 
 
 def _handler(case):
@@ -66,7 +66,7 @@ def _photo(case, title: str, cast, *, act: str = "", event=None) -> None:
         title=title,
         evidence_type="physical",
         media_kind="photo",
-        filename="IMG_{:04d}.png".format(rng.randint(1, 9999)),
+        filename=f"IMG_{rng.randint(1, 9999):04d}.png",
         act=act,
         event=event,
         captured_at=clock.now() - dt.timedelta(hours=1),
@@ -124,7 +124,7 @@ def supervised_reads(cast):
         return
     supervisors = list(User.objects.filter(groups__name=Role.SUPERVISOR, is_active=True)[:2])
     cases = list(Case.objects.select_related("agency__division").order_by("pk")[:40])
-    rng = random.Random(7)
+    rng = random.Random(7)  # noqa: S311 - demo data
     for supervisor in supervisors:
         for case in rng.sample(cases, min(4, len(cases))):
             if access.may_read(supervisor, case, "案卷评查"):
