@@ -185,3 +185,5 @@ def test_access_log_filters_and_scope(world, supervisor, client, settings):
     assert client.login(username=supervisor.username, password=PASSWORD)
     page = client.get("/records/access/?unusual=denied")
     assert page.status_code == 200 and stranger.username in page.content.decode()
+    page = client.get(f"/records/access/?{window}")
+    assert page.status_code == 200 and "非工作时间" in page.content.decode()

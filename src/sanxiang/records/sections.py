@@ -38,8 +38,11 @@ def evidence(request, case) -> dict[str, Any] | None:
         .select_related("blob", "entry", "captured_by", "event", "supersession", "replaces")
         .order_by("uploaded_at", "pk")
     )
+    from sanxiang.records.evidence import acts_of
+
     return {
         "items": items,
+        "acts": {code: _(label) for code, label in acts_of(case).items()},
         "current": [i for i in items if not i.is_superseded],
         "superseded": [i for i in items if i.is_superseded],
         "can_add": can_add_evidence(request.user, case),

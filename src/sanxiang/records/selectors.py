@@ -17,6 +17,22 @@ from sanxiang.core.errors import NotFound
 from sanxiang.records import conf
 from sanxiang.records.models import Entry, Evidence
 
+KIND_LABELS = {
+    "access.case": "查阅案件",
+    "access.evidence": "查阅证据",
+    "access.document": "查阅文书",
+    "access.denied": "调阅被拒绝",
+    "access.requested": "申请调阅",
+    "access.approved": "批准调阅",
+    "access.rejected": "驳回调阅",
+}
+WHAT_LABELS = {
+    "view": "查看",
+    "download": "下载",
+    "export_dossier": "导出案卷",
+    "evidence_list": "证据列表",
+    "record": "全过程记录",
+}
 UNUSUAL = {
     "denied": "越权或未获批准的调阅",
     "bulk": "批量下载",
@@ -57,6 +73,8 @@ class AccessLog:
                     "payload": payload,
                     "off_hours": is_off_hours(local),
                     "denied": entry.kind == "access.denied",
+                    "label": KIND_LABELS.get(entry.kind, entry.kind),
+                    "what": WHAT_LABELS.get(payload.get("what", ""), payload.get("what", "")),
                 }
             )
         return rows

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sanxiang.cases import selectors
 from sanxiang.core.errors import DomainError, NotFound
 from sanxiang.records import access, conf, dossier, media
-from sanxiang.records.evidence import add_evidence, supersede_evidence
+from sanxiang.records.evidence import acts_of, add_evidence, supersede_evidence
 from sanxiang.records.forms import AccessRequestForm, EvidenceForm, ReasonForm, SupersedeForm
 from sanxiang.records.models import AccessRequest, Evidence
 from sanxiang.records.sections import access_log_reader, can_add_evidence
@@ -113,6 +113,7 @@ def evidence_detail(request, pk: int):
         "item": item,
         "case": item.case,
         "token": media.stream_token(request.user, item),
+        "act_label": _(acts_of(item.case).get(item.act, item.act)) if item.act else "",
         "can_change": can_add_evidence(request.user, item.case) and not item.is_superseded,
     }
     return render(request, "records/evidence_detail.html", context)
