@@ -170,6 +170,6 @@ def measure_verify(engine: str, n: int) -> list[Figure]:
 
 
 def measure(engine: str, full: bool) -> list[Figure]:
-    figures = measure_append(engine, 5000 if full else 600)
-    figures += measure_verify(engine, 1_000_000 if full else 20_000)
+    figures = measure_append(engine, 3000 if full else 300)
+    figures += measure_verify(engine, 1_000_000 if full else 10_000)
     return figures
