@@ -90,3 +90,34 @@ def test_a_correction_is_a_new_entry_pointing_at_the_old(world):
     assert fix.corrects == wrong and fix.stream_seq == wrong.stream_seq + 1
     assert list(wrong.corrections.all()) == [fix]
     assert f'"corrects":{wrong.seq}' in fix.body
+
+
+def test_notes_and_corrections_through_every_door(world, client):
+    from rest_framework.test import APIClient
+
+    from sanxiang.core.errors import DomainError
+    from tests.factories import PASSWORD, World
+
+    case = world.case()
+    opened = Entry.objects.get(case=case, kind="case.opened")
+    note = services.add_note(case, actor=world.officer, text="当事人电话告知将补交材料")
+    assert note.kind == "note" and note.payload == {"text": "当事人电话告知将补交材料"}
+    api = APIClient()
+    api.force_authenticate(world.officer)
+    response = api.post(
+        "/api/records/entries/",
+        {"case": case.number, "text": "案由笔误，应为过期食品", "corrects": opened.seq},
+        format="json",
+    )
+    assert response.status_code == 201 and response.json()["kind"] == "note.correction"
+    assert response.json()["body"]["corrects"] == opened.seq
+    assert Entry.objects.get(pk=opened.pk).body == opened.body  # the corrected entry is untouched
+    assert client.login(username=world.officer.username, password=PASSWORD)
+    client.post(f"/records/cases/{case.number}/notes/", {"text": "补充说明"})
+    assert Entry.objects.filter(case=case, kind="note").count() == 2
+    page = client.get(f"/cases/{case.number}/").content.decode()
+    assert "更正" in page and "案由笔误" in page
+    with pytest.raises(DomainError):
+        services.add_note(case, actor=World().officer, text="越权")
+    with pytest.raises(DomainError):
+        services.add_note(case, actor=world.officer, text=" ")

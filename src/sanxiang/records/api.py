@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from sanxiang.cases import selectors as case_selectors
 from sanxiang.core.errors import Forbidden, InvalidInput, NotFound
 from sanxiang.core.roles import Role
-from sanxiang.records import access, checkpoints, dossier, log, media
+from sanxiang.records import access, checkpoints, dossier, log, media, services
 from sanxiang.records.evidence import add_evidence, supersede_evidence
 from sanxiang.records.models import AccessRequest, Checkpoint, Entry, Evidence, EvidenceType, MediaKind
 from sanxiang.records.sections import access_log_reader
@@ -210,9 +210,31 @@ class EntrySerializer(serializers.ModelSerializer):
         return json.loads(entry.body)
 
 
+class NoteSerializer(serializers.Serializer):
+    case = serializers.CharField()
+    text = serializers.CharField(max_length=5000)
+    corrects = serializers.IntegerField(
+        required=False, allow_null=True, help_text="seq of the entry corrected"
+    )
+
+
 class EntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The record of one case: `GET ?case=NUMBER` (a logged read). Each entry's `body` is the
-    exact canonical JSON that is hashed; `GET {seq}/proof/?size=N` is its inclusion proof."""
+    exact canonical JSON that is hashed; `GET {seq}/proof/?size=N` is its inclusion proof;
+    `POST` adds a note, or a correction of an entry (`corrects`)."""
+
+    @extend_schema(request=NoteSerializer, responses={201: EntrySerializer})
+    def create(self, request, *args, **kwargs):
+        body = NoteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        case = _case(request, body.validated_data["case"])
+        entry = services.add_note(
+            case,
+            actor=request.user,
+            text=body.validated_data["text"],
+            corrects_seq=body.validated_data.get("corrects"),
+        )
+        return Response(EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
     serializer_class = EntrySerializer
     lookup_field = "seq"

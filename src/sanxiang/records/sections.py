@@ -73,6 +73,10 @@ def _describe(kind: str, payload: dict[str, Any]) -> tuple[str, str]:
         return _("上传证据"), str(payload.get("title", ""))
     if kind == "evidence.superseded":
         return _("证据替换/撤回"), str(payload.get("reason", ""))
+    if kind == "note":
+        return _("记录说明"), str(payload.get("text", ""))
+    if kind == "note.correction":
+        return _("更正"), str(payload.get("text", ""))
     return kind, str(payload.get("title") or payload.get("summary") or "")
 
 
@@ -116,7 +120,12 @@ def timeline_rows(case, entries: list[Entry]) -> list[dict[str, Any]]:
 def timeline(request, case) -> dict[str, Any] | None:
     entries = list(Entry.objects.filter(stream=services.case_stream(case)).order_by("stream_seq"))
     latest = checkpoints.latest()
-    return {"rows": timeline_rows(case, entries), "checkpoint": latest}
+    return {
+        "rows": timeline_rows(case, entries),
+        "checkpoint": latest,
+        "can_note": agency_in_scope(request.user, case.agency, CHANGE)
+        and bool(request.user.roles & {Role.OFFICER, Role.HEAD}),
+    }
 
 
 def access_section(request, case) -> dict[str, Any] | None:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("cases/<str:number>/dossier.zip", views.dossier_download, name="dossier"),
     path("cases/<str:number>/access-request/", views.access_request_create, name="access_request"),
     path("cases/<str:number>/access/", views.case_access_log, name="case_access_log"),
+    path("cases/<str:number>/notes/", views.note_create, name="note"),
     path("evidence/<int:pk>/", views.evidence_detail, name="evidence"),
     path("evidence/<int:pk>/download/", views.evidence_download, name="evidence_download"),
     path("evidence/<int:pk>/stream/", views.evidence_stream, name="evidence_stream"),

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sanxiang.cases import selectors
 from sanxiang.core.errors import DomainError, NotFound
-from sanxiang.records import access, conf, dossier, media
+from sanxiang.records import access, conf, dossier, media, services
 from sanxiang.records.evidence import acts_of, add_evidence, supersede_evidence
 from sanxiang.records.forms import AccessRequestForm, EvidenceForm, ReasonForm, SupersedeForm
 from sanxiang.records.models import AccessRequest, Evidence
@@ -298,3 +298,22 @@ def case_access_log(request, number: str):
         raise Http404
     case = _case_or_404(request, number)
     return redirect(reverse("records:access_log") + f"?case={case.number}")
+
+
+@login_required
+@require_POST
+def note_create(request, number: str):
+    case = _case_or_404(request, number)
+    raw = request.POST.get("corrects", "").strip()
+    try:
+        services.add_note(
+            case,
+            actor=request.user,
+            text=request.POST.get("text", ""),
+            corrects_seq=int(raw) if raw.isdigit() else None,
+        )
+    except DomainError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("已记入全过程记录。"))
+    return redirect(reverse("cases:detail", args=[case.number]) + "#record-h")
