@@ -36,3 +36,20 @@ def world(db):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "real_clock: do not freeze the clock")
+
+
+def _allow_record_deletes(sender, connection, **kwargs):
+    from sanxiang.records.maintenance import allow_deletes
+
+    allow_deletes(connection)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _records_test_flush():
+    """The record's tables refuse DELETE (records/maintenance.py); transactional tests empty them
+    between tests, so each SQLite test connection gets the documented per-connection switch.
+    PostgreSQL needs nothing: Django's flush uses TRUNCATE there."""
+    from django.db.backends.signals import connection_created
+
+    connection_created.connect(_allow_record_deletes, weak=False, dispatch_uid="records-test-flush")
+    yield

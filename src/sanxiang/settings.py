@@ -217,3 +217,6 @@ LOGGING = {
 
 SANXIANG_SITE_NAME = _("三项制度执法平台")
 DEMO_PASSWORD = "sanxiang-demo"  # documented in README; only the demo loader uses it  # noqa: S105
+
+# --- records (issue 3): supervised access at the case pages (I7); see records/middleware.py ----
+MIDDLEWARE += ["sanxiang.records.middleware.AccessMiddleware"]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("sanxiang.api_urls")),
     path("portal/documents/", include("sanxiang.documents.public_urls")),
+    path("portal/transparency/", include("sanxiang.records.public_urls")),
     path("portal/", include("sanxiang.portal.urls")),
     path("cases/", include("sanxiang.cases.urls")),
     path("org/", include("sanxiang.org.urls")),

@@ -201,7 +201,9 @@ def test_supervisor_in_scope_reads_but_cannot_transition(world):
     )
     supervisor = staff(bureau, Role.SUPERVISOR, certified=False)
     case = world.case()
-    assert api(supervisor).get(f"/api/cases/{case.pk}/").status_code == 200
+    # I7: a supervisor states why they read a case (records.access)
+    assert api(supervisor).get(f"/api/cases/{case.pk}/").status_code == 403
+    assert api(supervisor).get(f"/api/cases/{case.pk}/?reason=案卷评查").status_code == 200
     response = api(supervisor).post(f"/api/cases/{case.pk}/transitions/", {"name": "file"}, format="json")
     assert response.status_code == 403
     assert response.json()["code"] == "case.read_only"

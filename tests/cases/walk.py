@@ -109,6 +109,10 @@ PATHS = {
 
 
 def walk(world, case, steps):
+    from tests.records.helpers import prepare_act
+
     for name, who in steps:
-        case = services.transition(case, name, actor=getattr(world, who), data=inputs_for(world, case, name))
+        data = inputs_for(world, case, name)
+        prepare_act(world, case, name, data)  # e.g. the body-camera video a seizure needs (I4)
+        case = services.transition(case, name, actor=getattr(world, who), data=data)
     return case

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from sanxiang.cases import services
 from sanxiang.core.errors import DomainError
+from sanxiang.records.log import current_root
 from sanxiang.records.models import GENESIS, Entry, LogHead
 from tests.cases.walk import PATHS, walk
 
@@ -33,7 +34,7 @@ def test_each_transition_appends_one_chained_entry(world):
     previous = GENESIS
     for entry in entries:
         assert entry.prev_hash == previous
-        assert hashlib.sha256(entry.body.encode()).hexdigest() == entry.hash
+        assert hashlib.sha256(b"\x00" + entry.body.encode()).hexdigest() == entry.hash
         previous = entry.hash
 
 
@@ -41,9 +42,9 @@ def test_merkle_root_matches_reference(world):
     for code in ("penalty.general", "permit", "inspection"):
         walk(world, world.case(code), PATHS[code][:2])
     bodies = [e.body.encode() for e in Entry.objects.order_by("seq")]
-    head = LogHead.objects.get()
-    assert head.size == len(bodies)
-    assert head.root == reference_root(bodies).hex()
+    size, root = current_root()
+    assert size == len(bodies) == LogHead.objects.get().size
+    assert root == reference_root(bodies)
 
 
 def test_refused_transition_appends_nothing(world):
@@ -67,11 +68,12 @@ def test_append_outside_a_transaction_is_refused(world):
 def test_evidence_is_stored_once_and_recorded(world):
     import io
 
+    from sanxiang.records import samples
     from sanxiang.records.evidence import add_evidence
     from sanxiang.records.models import Blob
 
     case = world.case()
-    content = b"\x89PNG\r\n\x1a\n" + b"photo" * 1000
+    content = samples.png("same")
     first = add_evidence(
         case=case,
         source=io.BytesIO(content),
@@ -79,7 +81,6 @@ def test_evidence_is_stored_once_and_recorded(world):
         title="现场照片",
         evidence_type="physical",
         media_kind="photo",
-        media_type="image/png",
     )
     second = add_evidence(
         case=case,
@@ -88,8 +89,7 @@ def test_evidence_is_stored_once_and_recorded(world):
         title="同一照片",
         evidence_type="physical",
         media_kind="photo",
-        media_type="image/png",
     )
     assert first.blob_id == second.blob_id and Blob.objects.count() == 1
-    assert first.entry.kind == "evidence.added"
+    assert first.entry.kind == "evidence.added" and first.blob.media_type == "image/png"
     assert first.entry.payload["sha256"] == hashlib.sha256(content).hexdigest()

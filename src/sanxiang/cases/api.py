@@ -305,6 +305,9 @@ class CaseViewSet(
     @action(detail=True, methods=["get"])
     def events(self, request, pk=None):
         case = self.get_object()
+        case_viewed.send(
+            Case, case=case, user=request.user, door="api", reason=request.query_params.get("reason", "")
+        )
         return Response(EventSerializer(case.events.select_related("actor").order_by("seq"), many=True).data)
 
 

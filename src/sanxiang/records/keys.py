@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -40,8 +41,15 @@ def ensure_signing_key() -> tuple[Path, bool]:
 
 def signing_key() -> Ed25519PrivateKey:
     path, _ = ensure_signing_key()
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    assert isinstance(key, Ed25519PrivateKey)
+    stat = path.stat()
+    return _load(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _load(path: str, mtime_ns: int, size: int) -> Ed25519PrivateKey:
+    key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise TypeError(f"{path} is not an Ed25519 private key")
     return key
 
 
