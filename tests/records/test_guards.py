@@ -132,7 +132,7 @@ def test_decision_refused_without_the_three_reasons(world):
     case = proposed_without_reasons(world)
     with pytest.raises(DomainError) as refused:
         services.transition(case, "decide", actor=world.head, data={})
-    assert refused.value.code == "records.reasons.missing"
+    assert refused.value.code == "documents.reasons.missing"
     assert "依据选择理由" in refused.value.message and "裁量理由" in refused.value.message
     assert "证据采信理由" not in refused.value.message
     data = inputs_for(world, case, "propose")
@@ -153,7 +153,7 @@ def test_reasons_guard_through_api_and_web(world, client):
     api = APIClient()
     api.force_authenticate(world.head)
     response = api.post(f"/api/cases/{case.pk}/transitions/", {"name": "decide", "data": {}}, format="json")
-    assert response.status_code == 409 and response.json()["code"] == "records.reasons.missing"
+    assert response.status_code == 409 and response.json()["code"] == "documents.reasons.missing"
     assert client.login(username=world.head.username, password=PASSWORD)
     refused = client.post(f"/cases/{case.number}/do/decide/", {})
     assert refused.status_code == 422 and "说明理由" in refused.content.decode()

@@ -29,17 +29,23 @@ _DECISIONS_WITH_REASONS = {
 
 
 def reasons_given(ctx: TransitionContext) -> None:
+    """说理 (policy task 6(3), R2): the decision states why the evidence was accepted, why this basis
+    was chosen and why this discretion was applied; the refusal names every reason missing."""
     proposal = ctx.case.current_proposal
     if proposal is None or proposal.outcome not in _DECISIONS_WITH_REASONS:
         return
-    for path in _DECISIONS_WITH_REASONS[proposal.outcome]:
-        name = path.split(".", 1)[1]
-        if not (getattr(proposal, name) or "").strip():
-            raise DomainError(
-                "documents.reasons.missing",
-                f"决定须载明{LABELS[path]}，请先修改拟处理意见补充说理。",
-                field=name,
-            )
+    missing = [
+        path
+        for path in _DECISIONS_WITH_REASONS[proposal.outcome]
+        if not (getattr(proposal, path.split(".", 1)[1]) or "").strip()
+    ]
+    if missing:
+        raise DomainError(
+            "documents.reasons.missing",
+            f"作出决定须说明理由，当前拟处理意见缺少：{'、'.join(LABELS[p] for p in missing)}。"
+            "请先“修改拟处理意见”补充说理。",
+            field=missing[0].split(".", 1)[1],
+        )
 
 
 def _served_document(ctx: TransitionContext) -> Document | None:

@@ -13,12 +13,12 @@ class RecordsConfig(AppConfig):
         from sanxiang.cases.workflow import registry
         from sanxiang.core import ticks, workbench
         from sanxiang.core.roles import Role
-        from sanxiang.records import avrules, checkpoints, checks, reasons, receivers, sections  # noqa: F401
+        from sanxiang.records import avrules, checkpoints, checks, receivers, sections  # noqa: F401
 
         # I4: a required act cannot complete without its recording (acts without a rule pass).
         registry.add_guard(avrules.guard)
-        # 说理: a general-procedure penalty decision needs its three reasons.
-        registry.add_guard(reasons.reasons_given, procedure="penalty.general", transition="decide")
+        # 说理 is enforced once, by the documents app's guard (the decision document states the same
+        # reasons); the record carries the reasons in the decision entry's proposal (receivers.py).
 
         page_sections.register("records.av", "records/section_av.html", sections.av_coverage, order=20)
         page_sections.register(
