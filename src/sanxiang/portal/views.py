@@ -257,8 +257,10 @@ def board(request, code, pk):
 
 
 def _officer(number: str) -> PublicOfficer | None:
-    number = (number or "").strip()[:40]
-    return PublicOfficer.objects.filter(number=number).first() if number else None
+    number = (number or "").strip()
+    if not number or len(number) > 40 or not number.isprintable():
+        return None  # control characters (NUL…) never reach the database
+    return PublicOfficer.objects.filter(number=number).first()
 
 
 @public

@@ -374,6 +374,7 @@ def render_pdf(data: dict[str, Any]) -> bytes:
     pdf = FPDF(orientation="landscape", format="A4")
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.add_font("sc", "", str(FONT_PATH))
+    pdf.add_font("sc", "B", str(FONT_PATH))  # one weight is vendored; headings use it too
     pdf.add_page()
     pdf.set_font("sc", size=16)
     pdf.cell(text=f"{data['year']}年度行政执法统计年报 · {data['scope']}", new_x="LMARGIN", new_y="NEXT")

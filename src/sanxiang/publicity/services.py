@@ -48,7 +48,7 @@ def require_editor(actor, agency) -> None:
 
 
 def _lock(pub: Publication) -> Publication:
-    return Publication.objects.select_for_update().select_related("agency", "case").get(pk=pub.pk)
+    return Publication.objects.select_for_update(of=("self",)).select_related("agency", "case").get(pk=pub.pk)
 
 
 def _append(pub: Publication, kind: str, actor, payload: dict[str, Any]):
@@ -498,7 +498,7 @@ def expire_due(today: dt.date | None = None) -> int:
     """Published decisions past their publication period leave the listing (CRED-04…06)."""
     today = today or clock.today()
     count = 0
-    for pub in Publication.objects.select_for_update().filter(
+    for pub in Publication.objects.select_for_update(of=("self",)).filter(
         kind=PublicationKind.DECISION, status=S.PUBLISHED, visible_until__lt=today
     ):
         pub.status = S.EXPIRED
@@ -520,7 +520,7 @@ def mark_overdue(today: dt.date | None = None) -> list[Publication]:
     overdue ones so the tick can raise alerts."""
     today = today or clock.today()
     newly = []
-    open_ = Publication.objects.select_for_update().filter(
+    open_ = Publication.objects.select_for_update(of=("self",)).filter(
         status__in=[S.DRAFT, S.CHECKED], overdue_since=None
     )
     for pub in open_.select_related("agency"):
@@ -548,7 +548,7 @@ def draft_item_list(agency, *, actor) -> Publication:
     legality before it can be published (P2)."""
     require_editor(actor, agency)
     pub = (
-        Publication.objects.select_for_update().filter(agency=agency, kind=PublicationKind.ITEM_LIST).first()
+        Publication.objects.select_for_update(of=("self",)).filter(agency=agency, kind=PublicationKind.ITEM_LIST).first()
     )
     if pub is None:
         pub = Publication.objects.create(
