@@ -32,7 +32,10 @@ def published(world):
     """Three published decisions of one agency and one of another; one draft left unpublished."""
     a = publish_case(world, decided_case(world, title="销售过期食品", facts="货架上摆放过期酸奶12盒。"))
     with on(dt.date(2026, 2, 2)):
-        b = publish_case(world, decided_case(world, party=company(world.agency, name="云溪鲜果贸易有限公司"), title="虚假宣传"))
+        b = publish_case(
+            world,
+            decided_case(world, party=company(world.agency, name="云溪鲜果贸易有限公司"), title="虚假宣传"),
+        )
     c = publish_case(world, decided_case(world, party=resident(world, name="赵敏"), title="无证经营小吃店"))
     other = World()
     d = publish_case(other, decided_case(other, title="销售过期食品"))
@@ -120,7 +123,9 @@ def test_bad_search_input_answers_cleanly(published, client, q):
     assert PublicDecision.objects.count() == 4
 
 
-@pytest.mark.parametrize("value", ["2026-13-45", "yesterday", "2026-02-30", "99999-01-01", "2026-01-01T00:00:00Z"])
+@pytest.mark.parametrize(
+    "value", ["2026-13-45", "yesterday", "2026-02-30", "99999-01-01", "2026-01-01T00:00:00Z"]
+)
 def test_malformed_dates_are_ignored_with_a_message(published, client, value):
     response = client.get("/portal/decisions/", {"from": value})
     assert response.status_code == 200 and "日期格式应为" in texts(response)

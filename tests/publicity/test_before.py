@@ -52,7 +52,9 @@ def test_item_without_legal_basis_blocks_publication(world):
 
 def test_amended_article_flags_items_and_is_shown_on_the_desk(world, client):
     article = world.item.legal_basis.first()
-    catalog_services.amend_article(article, text="修订后的条文。", effective_from=dt.date(2026, 6, 1), actor=None)
+    catalog_services.amend_article(
+        article, text="修订后的条文。", effective_from=dt.date(2026, 6, 1), actor=None
+    )
     pub = services.draft_item_list(world.agency, actor=editor(world))
     with pytest.raises(InvalidInput) as refusal:
         services.check(pub, actor=editor(world))  # a warning needs a note
@@ -77,7 +79,12 @@ def test_random_inspection_items_and_service_windows_reach_the_portal(world, cli
     window = services.save_window(
         world.agency,
         actor=editor(world),
-        data={"name": "一号窗口", "location": "政务中心2楼", "sample_texts": "许可申请书\n变更申请书", "staff": [world.officer]},
+        data={
+            "name": "一号窗口",
+            "location": "政务中心2楼",
+            "sample_texts": "许可申请书\n变更申请书",
+            "staff": [world.officer],
+        },
     )
     publish_item_list(world)
     page = client.get(f"/portal/agencies/{world.agency.code}/").content.decode()

@@ -72,7 +72,9 @@ def test_api_steps_and_refusals(world):
     assert ok.status_code == 200 and ok.json()["status"] == "checked"
     published = client.post(f"/api/publications/{pub.pk}/publish/", {}, format="json")
     assert published.status_code == 200 and published.json()["published_version"] == 1
-    assert api(world.officer).post(f"/api/publications/{pub.pk}/withdraw/", {"reason": "x"}).status_code == 403
+    assert (
+        api(world.officer).post(f"/api/publications/{pub.pk}/withdraw/", {"reason": "x"}).status_code == 403
+    )
     stranger = staff(World().agency, Role.PUBLICITY_EDITOR, certified=False)
     assert api(stranger).get(f"/api/publications/{pub.pk}/").status_code == 404
     assert APIClient().get("/api/publications/").status_code in (401, 403)

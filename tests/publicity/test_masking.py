@@ -14,14 +14,22 @@ from sanxiang.core.identifiers import make_id_number, validate_id_number
 from sanxiang.publicity import masking
 from sanxiang.publicity.masking import PersonalData, mask_person_name, mask_text, scrub
 
-SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤") + [
+SURNAMES = [
+    *"王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任",
+    *"沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤",
     "欧阳",
     "司马",
     "诸葛",
     "上官",
 ]
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红建国志伟海燕晓东春梅德胜永福金凤文博雨欣子涵浩宇"
-FILLER = "当事人于在经营场所销售过期食品经查实现场检查发现违法事实清楚证据确凿依法作出如下决定责令改正并处罚款元。，；"
+GIVEN = (
+    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红"
+    + "建国志伟海燕晓东春梅德胜永福金凤文博雨欣子涵浩宇"
+)
+FILLER = (
+    "当事人于在经营场所销售过期食品经查实现场检查发现违法事实"
+    + "清楚证据确凿依法作出如下决定责令改正并处罚款元。，；"
+)
 REGIONS = ["110101", "310104", "430102", "440305", "510107", "990101"]
 
 names = st.builds(
@@ -111,11 +119,18 @@ def test_name_rules(pattern, name, expected):
     parts=st.lists(filler, min_size=7, max_size=7),
     order=st.permutations(range(6)),
 )
-def test_known_personal_data_never_survives_in_free_text(name, id_number, phone, address, account, plate, parts, order):
+def test_known_personal_data_never_survives_in_free_text(
+    name, id_number, phone, address, account, plate, parts, order
+):
     values = [name, id_number, phone, address, account, plate]
     text = parts[0] + "".join(values[i] + parts[k + 1] for k, i in enumerate(order))
     person = PersonalData(
-        name=name, id_numbers=(id_number,), phones=(phone,), addresses=(address,), bank_accounts=(account,), plates=(plate,)
+        name=name,
+        id_numbers=(id_number,),
+        phones=(phone,),
+        addresses=(address,),
+        bank_accounts=(account,),
+        plates=(plate,),
     )
     masked = mask_text(text, [person])
     _assert_no_leak(masked, id_number, phone, address, account, plate)

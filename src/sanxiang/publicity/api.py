@@ -109,7 +109,8 @@ class PublicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         return self._step(
-            request, lambda pub, data: services.publish(pub, actor=request.user, note=str(data.get("note") or ""))
+            request,
+            lambda pub, data: services.publish(pub, actor=request.user, note=str(data.get("note") or "")),
         )
 
     @extend_schema(request=_STEP, responses=PublicationSerializer)
@@ -117,7 +118,9 @@ class PublicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def withhold(self, request, pk=None):
         return self._step(
             request,
-            lambda pub, data: services.withhold(pub, actor=request.user, reason=str(data.get("reason") or "")),
+            lambda pub, data: services.withhold(
+                pub, actor=request.user, reason=str(data.get("reason") or "")
+            ),
         )
 
     @extend_schema(request=_STEP, responses=PublicationSerializer)
@@ -125,7 +128,9 @@ class PublicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def withdraw(self, request, pk=None):
         return self._step(
             request,
-            lambda pub, data: services.withdraw(pub, actor=request.user, reason=str(data.get("reason") or "")),
+            lambda pub, data: services.withdraw(
+                pub, actor=request.user, reason=str(data.get("reason") or "")
+            ),
         )
 
     @extend_schema(request=_STEP, responses=PublicationSerializer)

@@ -130,8 +130,15 @@ PLATE_MASK = "［车牌已隐去］"
 
 _NOT_ALNUM_BEFORE = r"(?<![0-9A-Za-z])"
 _NOT_ALNUM_AFTER = r"(?![0-9A-Za-z])"
-# 18-digit (and legacy 15-digit) resident ID numbers, whether or not the checksum is right.
-ID_RE = re.compile(rf"{_NOT_ALNUM_BEFORE}(?:\d{{17}}[\dXx]|\d{{15}}){_NOT_ALNUM_AFTER}")
+_MMDD = r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+# Legacy 15-digit ID numbers: region, YYMMDD, serial (a plausible date keeps other numbers out).
+_ID15 = rf"[1-9]\d{{5}}\d{{2}}{_MMDD}\d{{3}}"
+# 18-digit resident ID numbers, whether or not the checksum is right, and legacy ones.
+ID_RE = re.compile(rf"{_NOT_ALNUM_BEFORE}(?:\d{{17}}[\dXx]|{_ID15}){_NOT_ALNUM_AFTER}")
+# The same, strict: a birth date in 1800–2099 (what `scrub` and the leak checks look for).
+STRICT_ID_RE = re.compile(
+    rf"{_NOT_ALNUM_BEFORE}(?:[1-9]\d{{5}}(?:18|19|20)\d{{2}}{_MMDD}\d{{3}}[\dXx]|{_ID15}){_NOT_ALNUM_AFTER}"
+)
 # Mobile numbers, optionally +86 and grouped 3-4-4 with spaces or hyphens; landlines with area code.
 MOBILE_RE = re.compile(r"(?<!\d)(?:\+?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}(?!\d)")
 LANDLINE_RE = re.compile(r"(?<!\d)(?:\(0\d{2,3}\)|（0\d{2,3}）|0\d{2,3}-)\s?\d{7,8}(?:-\d{1,5})?(?!\d)")
@@ -212,17 +219,16 @@ def mask_text(text: str | None, persons: Iterable[PersonalData] = (), pattern: s
 
 # Only the two patterns the crawler test guards, each strict enough to leave certificate numbers,
 # case numbers and decision numbers alone.
-_SCRUB_ID_RE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 _SCRUB_MOBILE_RE = re.compile(r"(?<![0-9A-Za-z])(?:\+?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}(?![0-9A-Za-z])")
 
 
 def scrub(text: str) -> str:
     """ID and mobile numbers out of any public text (a safety net, not the masking itself)."""
-    text = _SCRUB_ID_RE.sub(ID_MASK, text)
+    text = STRICT_ID_RE.sub(ID_MASK, text)
     return _SCRUB_MOBILE_RE.sub(PHONE_MASK, text)
 
 
 def leaks(text: str) -> list[str]:
     """The ID and phone patterns found in `text` (for tests and the crawler check)."""
-    found = ID_RE.findall(text) + MOBILE_RE.findall(text) + LANDLINE_RE.findall(text)
+    found = STRICT_ID_RE.findall(text) + _SCRUB_MOBILE_RE.findall(text) + LANDLINE_RE.findall(text)
     return [f for f in found if f]

@@ -548,7 +548,9 @@ def draft_item_list(agency, *, actor) -> Publication:
     legality before it can be published (P2)."""
     require_editor(actor, agency)
     pub = (
-        Publication.objects.select_for_update(of=("self",)).filter(agency=agency, kind=PublicationKind.ITEM_LIST).first()
+        Publication.objects.select_for_update(of=("self",))
+        .filter(agency=agency, kind=PublicationKind.ITEM_LIST)
+        .first()
     )
     if pub is None:
         pub = Publication.objects.create(
