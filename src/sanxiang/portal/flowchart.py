@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from sanxiang.cases.workflow import Procedure, registry
 from sanxiang.core.roles import Role
 
-BOX_W, BOX_H, COL_GAP, ROW_GAP, MARGIN = 150, 42, 40, 78, 20
+BOX_W, BOX_H, COL_GAP, ROW_GAP, MARGIN = 150, 42, 60, 78, 20
 
 
 @dataclass(frozen=True)
@@ -51,11 +51,11 @@ def layout(procedure: Procedure) -> tuple[dict[str, Placed], int, int]:
     for stage in procedure.stages:
         rows.setdefault(rank.get(stage.code, 0), []).append(stage.code)
     widest = max(len(r) for r in rows.values())
-    width = MARGIN * 2 + widest * BOX_W + (widest - 1) * COL_GAP + 170
+    width = MARGIN * 2 + widest * BOX_W + (widest - 1) * COL_GAP + 260
     placed = {}
     for r, codes in rows.items():
         row_w = len(codes) * BOX_W + (len(codes) - 1) * COL_GAP
-        start = MARGIN + ((width - 170 - 2 * MARGIN) - row_w) // 2
+        start = MARGIN + ((width - 260 - 2 * MARGIN) - row_w) // 2
         for i, code in enumerate(codes):
             placed[code] = Placed(code, start + i * (BOX_W + COL_GAP), MARGIN + r * (BOX_H + ROW_GAP))
     height = MARGIN * 2 + (max(rows) + 1) * (BOX_H + ROW_GAP) - ROW_GAP
@@ -87,6 +87,7 @@ def _svg(code: str, language: str) -> str:
     ]
     bends = 0
     labels = []
+    right = max(p.x for p in placed.values()) + BOX_W
     for t in procedure.transitions:
         if not t.target:
             continue
@@ -101,18 +102,23 @@ def _svg(code: str, language: str) -> str:
                     f'{x2:.0f},{y2 - 30:.0f} {x2:.0f},{y2:.0f}" '
                     'fill="none" stroke="#5b6470" stroke-width="1.3" marker-end="url(#arrow)"/>'
                 )
-                labels.append(((x1 + x2) / 2, (y1 + y2) / 2 + 4, label))
+                if x2 < x1 - 5:  # branches to the left and right of a stage label on their own side
+                    labels.append(((x1 + x2) / 2 - 6, (y1 + y2) / 2 + 4, label, "end"))
+                elif x2 > x1 + 5:
+                    labels.append(((x1 + x2) / 2 + 6, (y1 + y2) / 2 + 4, label, "start"))
+                else:
+                    labels.append((x1 + 6, (y1 + y2) / 2 + 4, label, "start"))
             else:
                 bends += 1
-                x1, y1 = a.x + BOX_W, a.y + BOX_H / 2
-                x2, y2 = b.x + BOX_W, b.y + BOX_H / 2
-                reach = max(x1, x2) + 24 + 14 * (bends % 6)
+                x1, y1 = a.x + BOX_W, a.y + BOX_H / 2 - 6
+                x2, y2 = b.x + BOX_W, b.y + BOX_H / 2 + 6
+                reach = right + 18 + 12 * (bends % 6)  # back and side edges run right of every box
                 parts.append(
                     f'<path d="M{x1:.0f},{y1:.0f} C{reach:.0f},{y1:.0f} '
                     f'{reach:.0f},{y2:.0f} {x2:.0f},{y2:.0f}" fill="none" stroke="#9a6700" '
                     'stroke-dasharray="4 3" stroke-width="1.2" marker-end="url(#arrow)"/>'
                 )
-                labels.append((reach + 4, (y1 + y2) / 2 + 4, label))
+                labels.append((reach + 4, (y1 + y2) / 2 + 4, label, "start"))
     for stage in procedure.stages:
         p = placed[stage.code]
         fill = "#eef1f4" if stage.terminal else ("#fdecea" if p.y == MARGIN else "#e8efff")
@@ -126,8 +132,7 @@ def _svg(code: str, language: str) -> str:
             + _text(p.x + BOX_W / 2, p.y + BOX_H / 2 + 5, _(stage.name), size=14)
             + "</g>"
         )
-    for x, y, label in labels:
-        anchor = "start" if x > width - 200 else "middle"
+    for x, y, label, anchor in labels:
         parts.append(
             f'<text x="{x:.0f}" y="{y:.0f}" font-size="11" text-anchor="{anchor}" fill="#1f2328" '
             f'stroke="#ffffff" stroke-width="3" paint-order="stroke">{escape(label)}</text>'

@@ -50,6 +50,42 @@ def filters_from(params) -> search.Filters:
     return f
 
 
+LIST_FIELDS = (
+    "id",
+    "agency_name",
+    "category",
+    "decision_number",
+    "party_name",
+    "title",
+    "outcome",
+    "decided_on",
+    "version",
+)
+
+
+def _rows(decisions) -> list[PublicDecision]:
+    """Listing rows with their category label resolved once per page, not once per row."""
+    labels = {c.value: str(c.label) for c in Category}
+    for d in decisions:
+        d.category_text = labels.get(d.category, d.category)
+    return list(decisions)
+
+
+def _row_context() -> dict:
+    return {
+        "decision_base": reverse("portal:decision", args=["0"])[:-2],
+        "updated_label": _("已更新"),
+    }
+
+
+def _agency_choices():
+    choices = cache.get("portal:agency-choices")
+    if choices is None:
+        choices = list(PublicAgency.objects.values_list("code", "name"))
+        cache.set("portal:agency-choices", choices, 60)
+    return choices
+
+
 def _agencies_directory():
     directory = cache.get("portal:directory")
     if directory is None:
@@ -64,11 +100,16 @@ def _agencies_directory():
 @public
 @require_GET
 def home(request):
-    latest = list(search.listed().order_by("-id")[:10])
+    latest = _rows(search.listed().only(*LIST_FIELDS).order_by("-id")[:10])
     return render(
         request,
         "portal/home.html",
-        {"latest": latest, "directory": _agencies_directory(), "categories": CATEGORY_CHOICES},
+        {
+            "latest": latest,
+            "directory": _agencies_directory(),
+            "categories": CATEGORY_CHOICES,
+            **_row_context(),
+        },
     )
 
 
@@ -76,7 +117,8 @@ def home(request):
 @require_GET
 def decisions(request):
     f = filters_from(request.GET)
-    page = search.paginate(search.search(f), search.page_number(request.GET.get("page")))
+    page = search.paginate(search.search(f), search.page_number(request.GET.get("page")), fields=LIST_FIELDS)
+    page.items = _rows(page.items)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -87,8 +129,9 @@ def decisions(request):
             "page": page,
             "query": query.urlencode(),
             "categories": CATEGORY_CHOICES,
-            "agencies": PublicAgency.objects.only("code", "name"),
+            "agencies": _agency_choices(),
             "short_query": 0 < len(f.q) < 3,
+            **_row_context(),
         },
     )
 

@@ -123,12 +123,15 @@ def page_number(raw: str | None) -> int:
     return MAX_PAGE if len(text) > 6 else min(max(int(text), 1), MAX_PAGE)
 
 
-def paginate(query: QuerySet[PublicDecision], number: int, page_size: int = PAGE_SIZE) -> Page:
+def paginate(
+    query: QuerySet[PublicDecision], number: int, page_size: int = PAGE_SIZE, fields: tuple[str, ...] = ()
+) -> Page:
     ids = list(query.values_list("id", flat=True)[: COUNT_CAP + 1])
     capped = len(ids) > COUNT_CAP
     count = min(len(ids), COUNT_CAP)
     last = max(1, -(-count // page_size))
     number = min(max(number, 1), last)
     window = ids[(number - 1) * page_size : number * page_size]
-    rows = {d.id: d for d in PublicDecision.objects.filter(id__in=window)}
+    rows_query = PublicDecision.objects.filter(id__in=window)
+    rows = {d.id: d for d in (rows_query.only(*fields) if fields else rows_query)}
     return Page([rows[i] for i in window if i in rows], number, count, capped, page_size)
