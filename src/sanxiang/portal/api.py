@@ -14,7 +14,7 @@ import io
 from django.urls import path
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import cache_page
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -144,7 +144,20 @@ class DecisionList(OpenView):
     """公示的行政执法决定（已脱敏），按公示先后倒序。"""
 
     @extend_schema(
-        parameters=FILTER_PARAMS, responses=DecisionSerializer(many=True), operation_id="open_decisions_list"
+        parameters=FILTER_PARAMS,
+        responses=inline_serializer(
+            "OpenDecisionPage",
+            {
+                "count": serializers.IntegerField(help_text=f"匹配条数（最多计到{search.COUNT_CAP}）"),
+                "count_capped": serializers.BooleanField(),
+                "page": serializers.IntegerField(),
+                "num_pages": serializers.IntegerField(),
+                "page_size": serializers.IntegerField(),
+                "ignored": serializers.DictField(child=serializers.CharField(), help_text="被忽略的无效参数"),
+                "results": DecisionSerializer(many=True),
+            },
+        ),
+        operation_id="open_decisions_list",
     )
     def get(self, request):
         f = filters_from(request.query_params)

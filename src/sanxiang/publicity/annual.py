@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from django.db.models import Count, Q, Sum
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -295,7 +296,7 @@ def build(year: int, agencies=None, *, scope_name: str = "") -> dict[str, Any]:
         "year": year,
         "scope": scope_name or _("全市"),
         "agencies": [a.name for a in agencies],
-        "generated_at": clock.now().isoformat(timespec="seconds"),
+        "generated_at": timezone.localtime(clock.now()).strftime("%Y-%m-%d %H:%M"),
         "sections": sections,
     }
 
