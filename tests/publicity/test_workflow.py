@@ -332,3 +332,11 @@ def test_annual_report_reminder_in_january(db):
 def test_publication_is_one_per_case(world):
     case = decided_case(world)
     assert Publication.objects.filter(case=case).count() == 1
+
+
+def test_a_second_decision_refreshes_the_draft(world):
+    case = decided_case(world)
+    pub = publication_of(case)
+    again = services.draft_decision(case, actor=world.head)
+    assert again.pk == pub.pk and Publication.objects.filter(case=case).count() == 1
+    assert Entry.objects.filter(stream=pub.stream, kind="publication.redrafted").count() == 1

@@ -125,6 +125,19 @@ def draft_decision(case, *, actor) -> Publication:
     case's transaction by the `case_transitioned` receiver)."""
     decided = case.decided_on or clock.today()
     due, citation = publication_due(decided, case.category, case.agency)
+    existing = Publication.objects.filter(case=case).first()
+    if existing is not None:  # a decision made again (after a suspension, say): refresh the draft
+        if existing.is_open:
+            existing.content = content_mod.decision_content(case)
+            existing.persons = content_mod.known_persons(case)
+            existing.decided_on, existing.due_on, existing.due_provisional = (
+                decided,
+                due.date,
+                due.provisional,
+            )
+            _save(existing, actor, "content", "persons", "decided_on", "due_on", "due_provisional")
+            _append(existing, "redrafted", actor, {"decided_on": decided, "due_on": due.date})
+        return existing
     pub = Publication.objects.create(
         agency=case.agency,
         kind=PublicationKind.DECISION,
