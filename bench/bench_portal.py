@@ -1,4 +1,4 @@
-"""Portal search: Chinese substring search over published decisions (10⁶ in FULL mode, 2·10⁴ in
+"""Portal search: Chinese substring search over published decisions (10⁶ in FULL mode, 5·10³ in
 quick mode), on SQLite (FTS5 trigram) and PostgreSQL (pg_trgm).
 
 * single client: median and p95 latency of typical search pages over HTTP (gunicorn, 3 workers);
@@ -268,7 +268,7 @@ def measure(engine: str, full: bool) -> list[Figure]:
     from sanxiang.publicity import search
 
     vendor = connection.vendor
-    n = 1_000_000 if full else 20_000
+    n = 1_000_000 if full else 5_000
     started = time.perf_counter()
     populate(n, vendor)
     load_seconds = time.perf_counter() - started
@@ -289,11 +289,11 @@ def measure(engine: str, full: bool) -> list[Figure]:
     server = start_server(port)
     try:
         single_client(port, 1)  # warm up the workers and the caches
-        timings = single_client(port, 5 if full else 3)
+        timings = single_client(port, 5 if full else 2)
         every = [v for values in timings.values() for v in values]
         typical = [path_of(p) for name, p in QUERIES if name != "two_chars"]
         tool = "wrk" if shutil.which("wrk") else "threads"
-        seconds = 20 if full else 5
+        seconds = 20 if full else 3
         rps = load_wrk(port, seconds, typical) if tool == "wrk" else load_threads(port, seconds, typical)
     finally:
         stop_server(server)
