@@ -21,7 +21,7 @@ from sanxiang.publicity.choices import PublicStatus
 from sanxiang.publicity.models import PublicDecision
 
 MAX_QUERY = 60
-COUNT_CAP = 1000
+COUNT_CAP = 500
 PAGE_SIZE = 20
 MAX_PAGE = COUNT_CAP // PAGE_SIZE
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -60,12 +60,17 @@ def matching(q: str, base: QuerySet[PublicDecision] | None = None) -> QuerySet[P
         return query
     vendor = connection.vendor
     if vendor == "sqlite" and len(q) >= 3:
+        # Driven by the FTS index in rowid order (= id, newest first): the first page of a term that
+        # matches half the table costs the same as a rare one (no materialised match list, no sort).
         return query.extra(
+            tables=["publicity_decision_fts"],
             where=[
-                "publicity_publicdecision.id IN (SELECT rowid FROM publicity_decision_fts"
-                " WHERE publicity_decision_fts MATCH %s)"
+                "publicity_decision_fts.rowid = publicity_publicdecision.id",
+                "publicity_decision_fts MATCH %s",
             ],
             params=[_fts_phrase(q)],
+            select={"fts_rowid": "publicity_decision_fts.rowid"},
+            order_by=["-fts_rowid"],
         )
     if vendor == "postgresql":
         return query.extra(
@@ -91,7 +96,7 @@ def search(filters: Filters, *, include_all: bool = False) -> QuerySet[PublicDec
         query = query.filter(decided_on__gte=filters.date_from)
     if filters.date_to:
         query = query.filter(decided_on__lte=filters.date_to)
-    return matching(filters.q, query).order_by("-id")
+    return matching(filters.q, query.order_by("-id"))  # the SQLite index path orders by its rowid
 
 
 @dataclass
@@ -123,10 +128,33 @@ def page_number(raw: str | None) -> int:
     return MAX_PAGE if len(text) > 6 else min(max(int(text), 1), MAX_PAGE)
 
 
+# PostgreSQL: newest-first through the primary key is fastest for common terms and slowest for rare
+# ones (it filters row after row), the trigram bitmap the other way round — and the planner cannot
+# tell them apart. So the first plan gets a short time budget; past it, the bitmap plan answers.
+PG_FIRST_PLAN_MS = 50
+
+
+def _first_ids(query: QuerySet[PublicDecision]) -> list[int]:
+    limit = COUNT_CAP + 1
+    if connection.vendor != "postgresql" or "ILIKE" not in str(query.query):
+        return list(query.values_list("id", flat=True)[:limit])
+    from django.db import OperationalError, transaction
+
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL statement_timeout = {PG_FIRST_PLAN_MS}")
+            return list(query.values_list("id", flat=True)[:limit])
+    except OperationalError:  # QueryCanceled: a rare term; let the trigram index find it
+        by_bitmap = query.extra(
+            select={"unordered_id": "publicity_publicdecision.id + 0"}, order_by=["-unordered_id"]
+        )
+        return list(by_bitmap.values_list("id", flat=True)[:limit])
+
+
 def paginate(
     query: QuerySet[PublicDecision], number: int, page_size: int = PAGE_SIZE, fields: tuple[str, ...] = ()
 ) -> Page:
-    ids = list(query.values_list("id", flat=True)[: COUNT_CAP + 1])
+    ids = _first_ids(query)
     capped = len(ids) > COUNT_CAP
     count = min(len(ids), COUNT_CAP)
     last = max(1, -(-count // page_size))
