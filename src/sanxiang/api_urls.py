@@ -16,6 +16,7 @@ for app in (
     "documents",
     "review",
     "publicity",
+    "portal",
     "supervision",
     "insight",
     "exchange",
