@@ -1,0 +1,58 @@
+"""Drive one Sanxiang instance (its own SANXIANG_VAR_DIR and SQLite file) for the end-to-end
+test of two linked instances:
+
+    python tests/exchange/instance.py city PROVINCE_INBOX_URL SECRET   # a decided case, an endpoint
+    python tests/exchange/instance.py province SECRET                   # accepts the city as source
+    python tests/exchange/instance.py deliver                           # one worker sweep
+    python tests/exchange/instance.py received                          # the received log as JSON
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanxiang.settings")
+
+
+def main(argv: list[str]) -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    command = argv[0]
+    if command == "city":
+        from sanxiang.exchange.models import Endpoint
+        from tests.exchange.helpers import decided_case
+        from tests.factories import World
+
+        Endpoint.objects.create(
+            name="省级平台",
+            url=argv[1],
+            secret=argv[2],
+            max_attempts=20,
+            backoff_base_seconds=0.1,
+            backoff_max_seconds=0.5,
+            timeout_seconds=3,
+        )
+        case = decided_case(World())
+        print(json.dumps({"case": case.number}))
+    elif command == "province":
+        from sanxiang.exchange.models import InboundSource
+
+        InboundSource.objects.create(name="city", secret=argv[1])
+    elif command == "deliver":
+        call_command("exchange_worker", once=True, budget=10)
+    elif command == "received":
+        from sanxiang.exchange.models import ReceivedMessage
+
+        rows = ReceivedMessage.objects.order_by("id").values(
+            "message_id", "topic", "key", "key_seq", "payload"
+        )
+        print(json.dumps([{**r, "message_id": str(r["message_id"])} for r in rows], ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
