@@ -60,7 +60,7 @@ def csv_lines(
         buffer.truncate()
         return text
 
-    writer.writerow([key if header_keys else label for key, label in columns])
+    writer.writerow([key if header_keys else str(label) for key, label in columns])
     yield flush()
     for row in rows:
         writer.writerow([_csv_text(cell(row.get(key))) for key, _ in columns])
@@ -104,7 +104,7 @@ def write_xlsx(
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
-    sheet.append([key if header_keys else label for key, label in columns])
+    sheet.append([key if header_keys else str(label) for key, label in columns])
     count = 0
     for row in rows:
         sheet.append([cell(row.get(key)) for key, _ in columns])
