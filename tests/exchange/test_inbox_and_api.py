@@ -110,6 +110,7 @@ def test_inbox_refuses_a_tampered_body_and_a_stale_timestamp(client):
         (canonical.encode({**envelope(), "key_seq": 0}), "exchange.inbox.field"),
         (canonical.encode({"v": 1, "messages": []}), "exchange.inbox.batch"),
     ],
+    ids=["json", "shape", "version", "field", "batch"],
 )
 def test_inbox_refuses_malformed_messages_with_a_code(client, body, code):
     source("city")
