@@ -19,9 +19,7 @@ AREAS = {
     "agencies": "org",
     "officers": "org",
     "items": "catalog",
-    "laws": "catalog",
     "articles": "catalog",
-    "rules": "catalog",
     "rule-parameters": "catalog",
 }
 
