@@ -133,7 +133,9 @@ def parse_rows(
     importer: Importer, table: readers.Table, mapped: list[Col | None], problems: Problems | None
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """Rows as {key: parsed value}; with `problems`, bad cells are reported and their row skipped."""
+    seen = 0
     for number, values in table.rows():
+        seen += 1
         row: dict[str, Any] = {}
         bad = False
         for col, raw in zip(mapped, values, strict=False):
@@ -155,6 +157,7 @@ def parse_rows(
                 row[col.key] = None if col.required else col.parse(None)
         if not bad:
             yield number, row
+    table.count = seen
 
 
 # --- the service ------------------------------------------------------------------------------
@@ -205,7 +208,7 @@ def run_import(
                 importer.seen[key] = number
             importer.check(row, number, problems)
         importer.finish(problems)
-        rows = max(rows, _count_rows(table))
+        rows = table.count if table.count is not None else rows
     except readers.FileRefused as refused:
         problems.add(refused.row, refused.column, refused.message)
     with transaction.atomic():
@@ -252,10 +255,6 @@ def run_import(
         ImportRun.objects.filter(pk=run.pk).update(entry_seq=entry.seq)
         run.entry_seq = entry.seq
     return run
-
-
-def _count_rows(table: readers.Table) -> int:
-    return sum(1 for _ in table.rows())
 
 
 # --- kinds ------------------------------------------------------------------------------------

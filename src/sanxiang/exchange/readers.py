@@ -36,6 +36,7 @@ class Table:
     headers: list[str]
     rows: Callable[[], Iterator[Row]]  # re-iterable: validation and commit each make a pass
     encoding: str = ""
+    count: int | None = None  # data rows, known after a full pass
 
 
 def detect_format(filename: str, data: bytes) -> str:

@@ -8,12 +8,27 @@ Chinese reason tied to its row and column.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import get_language
+
 FORMAT_VERSION = 1
+
+
+@functools.lru_cache(maxsize=64)
+def _choice_map(choices: Any, language: str | None) -> dict[str, str]:
+    """Value and (translated and Chinese) label → value, per choices class and language."""
+    mapping: dict[str, str] = {}
+    for value, label in choices.choices:
+        mapping[value] = value
+        mapping[str(label)] = value
+    return mapping
+
+
 _LIST_SPLIT = re.compile(r"[;；,，、\n]+")
 _TRUE = {"是", "true", "1", "y", "yes", "t"}
 _FALSE = {"否", "false", "0", "n", "no", "f", ""}
@@ -102,11 +117,11 @@ class Col:
 
     def _choice(self, raw: Any) -> str:
         text = str(raw).strip()
-        for value, label in self.choices.choices:
-            if text in (value, str(label)):
-                return value
-        allowed = "、".join(str(label) for _, label in self.choices.choices)
-        raise CellError(f"“{text}”不是可选值（{allowed}）")
+        found = _choice_map(self.choices, get_language()).get(text)
+        if found is None:
+            allowed = "、".join(str(label) for _, label in self.choices.choices)
+            raise CellError(f"“{text}”不是可选值（{allowed}）")
+        return found
 
     def export(self, value: Any) -> Any:
         if self.kind == "choice" and value:
