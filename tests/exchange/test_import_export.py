@@ -74,11 +74,13 @@ def test_an_undecodable_csv_is_refused_clearly_never_mojibake(boss):
 
 
 def test_row_errors_name_row_column_and_reason_and_nothing_is_imported(boss):
+    good = credit_code()
+    bad_code = good[:-1] + ("1" if good[-1] != "1" else "2")  # wrong check character
     text = agencies_csv(
         "ok1,好机关,好,行政机关,990901,测试新区,县/区,market",
         "ok1,重复机关,重,行政机关,990901,测试新区,县/区,market",
         "bad2,坏机关,坏,不存在的类型,990901,测试新区,县/区,market",
-        f"bad3,坏机关三,坏三,行政机关,990901,测试新区,县/区,nosuchfield,{credit_code()[:-1]}0",
+        f"bad3,坏机关三,坏三,行政机关,990901,测试新区,县/区,nosuchfield,{bad_code}",
     )
     run = run_import("agencies", text.encode(), filename="a.csv", actor=boss)
     assert run.status == "rejected"

@@ -223,3 +223,15 @@ def test_a_lease_keeps_a_second_worker_off_the_endpoint(world):
     assert not delivery.acquire_lease(ep, "w2")
     delivery.release_lease(ep, "w1")
     assert delivery.acquire_lease(ep, "w2")
+
+
+def test_a_long_blocked_case_does_not_starve_the_others(world):
+    endpoint(max_attempts=1)
+    with transaction.atomic():
+        for n in range(8):
+            outbox.enqueue("t", "case:LONG", {"n": n})
+        outbox.enqueue("t", "case:OTHER", {})
+    run(ScriptedTransport(Reply(False, status=500)), limit=1)  # LONG/1 becomes a dead letter
+    transport = ScriptedTransport()
+    run(transport, limit=3)  # only 3 candidates per pass: LONG/2..4 must not take the places
+    assert transport.keys_in_order == [("case:OTHER", 1)]

@@ -94,8 +94,16 @@ def release_lease(endpoint: Endpoint, owner: str) -> None:
 def eligible(endpoint: Endpoint, limit: int) -> list[Delivery]:
     """Due pending deliveries, oldest first, that no earlier open message of their key holds back."""
     now = clock.now()
+    # keys held back by a dead letter or a backing-off head are left out of the candidates, so a
+    # long blocked case cannot fill the batch and starve the other cases
+    blocked = (
+        Delivery.objects.filter(endpoint=endpoint)
+        .filter(Q(status=DeliveryStatus.DEAD) | Q(status=DeliveryStatus.PENDING, next_attempt_at__gt=now))
+        .values("message__key")
+    )
     candidates = list(
         Delivery.objects.filter(endpoint=endpoint, status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+        .exclude(message__key__in=blocked)
         .select_related("message")
         .order_by("message_id")[:limit]
     )
