@@ -101,14 +101,14 @@ def replay(
         messages = messages.filter(topic_q)
     now = clock.now()
     reset = Delivery.objects.filter(endpoint=endpoint, message__in=messages).update(
-        status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=now, note="replay"
+        status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=now, note="重放"
     )
     have = Delivery.objects.filter(endpoint=endpoint).values("message_id")
     missing = messages.exclude(pk__in=have).values_list("pk", flat=True)
     created = 0
     for start in _chunks(missing.iterator(chunk_size=2000)):
         Delivery.objects.bulk_create(
-            Delivery(message_id=pk, endpoint=endpoint, next_attempt_at=now, note="replay") for pk in start
+            Delivery(message_id=pk, endpoint=endpoint, next_attempt_at=now, note="重放") for pk in start
         )
         created += len(start)
     _note(
