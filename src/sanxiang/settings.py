@@ -220,3 +220,27 @@ DEMO_PASSWORD = "sanxiang-demo"  # documented in README; only the demo loader us
 
 # --- records (issue 3): supervised access at the case pages (I7); see records/middleware.py ----
 MIDDLEWARE += ["sanxiang.records.middleware.AccessMiddleware"]
+# --- exchange and production profile (issue 8; docs/deploy.md) ---------------------------------
+# The name this instance signs its outbox messages with (the receiver's "source"), the API's system
+# tokens and their scopes, conditional GET (ETag/If-None-Match) on the API, request metrics, reads
+# routed to a replica for the portal and reports, and JSON logs.
+SANXIANG_INSTANCE_NAME = os.environ.get("SANXIANG_INSTANCE_NAME", "sanxiang")
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"].append("sanxiang.exchange.auth.SystemTokenAuthentication")
+REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"].append("sanxiang.exchange.auth.TokenScopePermission")
+MIDDLEWARE.insert(1, "sanxiang.exchange.middleware.MetricsMiddleware")
+MIDDLEWARE.append("sanxiang.exchange.middleware.ApiConditionalGetMiddleware")
+MIDDLEWARE.append("sanxiang.exchange.middleware.ReplicaReadsMiddleware")
+SANXIANG_METRICS_TOKEN = os.environ.get("SANXIANG_METRICS_TOKEN", "")
+SANXIANG_METRICS_ALLOW = [
+    a for a in os.environ.get("SANXIANG_METRICS_ALLOW", "127.0.0.1,::1").split(",") if a
+]
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["sanxiang.exchange.dbrouter.ReplicaRouter"]
+SANXIANG_REPLICA_PATHS = [p for p in os.environ.get("SANXIANG_REPLICA_PATHS", "/portal/").split(",") if p]
+if os.environ.get("SANXIANG_LOG_FORMAT") == "json":
+    LOGGING["formatters"]["json"] = {"()": "sanxiang.exchange.logjson.JsonFormatter"}
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+if PRODUCTION and not os.environ.get("SANXIANG_INSTANCE_NAME"):
+    raise ImproperlyConfigured("SANXIANG_INSTANCE_NAME must be set when SANXIANG_ENV=production")

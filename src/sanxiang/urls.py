@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
+from sanxiang.exchange import ops
+
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -23,6 +25,8 @@ urlpatterns = [
     path("supervision/", include("sanxiang.supervision.urls")),
     path("insight/", include("sanxiang.insight.urls")),
     path("exchange/", include("sanxiang.exchange.urls")),
+    path("readyz", ops.readyz, name="readyz"),
+    path("metrics", ops.metrics_view, name="metrics"),
     path("", include("sanxiang.core.urls")),
 ]
 

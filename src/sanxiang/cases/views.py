@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from sanxiang.cases import deadlines, selectors, services
@@ -17,6 +18,7 @@ from sanxiang.cases.filtersets import CaseFilterSet
 from sanxiang.cases.forms import OpenCaseForm, raw_inputs
 from sanxiang.cases.signals import case_viewed
 from sanxiang.catalog.models import Article
+from sanxiang.core import tabular
 from sanxiang.core.errors import DomainError, NotFound
 from sanxiang.core.roles import Role
 from sanxiang.org.models import User
@@ -35,10 +37,46 @@ def case_list(request):
         request.GET or None, queryset=selectors.cases_visible_to(request.user), request=request
     )
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    if request.GET.get("format") in tabular.FORMATS:
+        return tabular.export_response(
+            "cases",
+            EXPORT_COLUMNS,
+            (_export_row(c) for c in queryset.order_by("-opened_at")),
+            request.GET["format"],
+        )
     page = Paginator(queryset.order_by("-opened_at"), 30).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("format", None)
     return render(request, "cases/list.html", {"filter": filterset, "page": page, "query": query.urlencode()})
+
+
+# The case list as a download (?format=csv|xlsx), same filters and scope as the page.
+EXPORT_COLUMNS = [
+    ("number", _lazy("案件编号")),
+    ("title", _lazy("案由")),
+    ("procedure", _lazy("程序")),
+    ("stage", _lazy("阶段")),
+    ("party", _lazy("当事人")),
+    ("agency", _lazy("执法主体")),
+    ("opened_at", _lazy("登记时间")),
+    ("decided_on", _lazy("决定日期")),
+    ("fine_amount", _lazy("罚款金额")),
+]
+
+
+def _export_row(case) -> dict:
+    return {
+        "number": case.number,
+        "title": case.title,
+        "procedure": _(case.definition.name),
+        "stage": _(case.stage_name),
+        "party": case.party.name if case.party else "",
+        "agency": case.agency.name,
+        "opened_at": case.opened_at,
+        "decided_on": case.decided_on,
+        "fine_amount": case.fine_amount,
+    }
 
 
 @login_required

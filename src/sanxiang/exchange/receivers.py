@@ -1,0 +1,36 @@
+"""The sources wired on this branch: decisions (cases) and certificate changes (org) enqueue an
+outbox message inside the transaction that made the change. Publications and record checkpoints
+are enqueued by their own apps calling `outbox.enqueue()` (docs/exchange.md)."""
+
+from __future__ import annotations
+
+from django.dispatch import receiver
+
+from sanxiang.cases.signals import case_transitioned
+from sanxiang.exchange import outbox
+from sanxiang.org.signals import certificate_changed
+
+# transition name -> topic. The decision acts of every procedure, and remedies (复议/诉讼结果)
+# that change or revoke a decision.
+DECISION_TOPICS = {
+    "decide": "case.decided",
+    "decide_on_site": "case.decided",
+    "record_remedy": "case.remedied",
+}
+
+
+@receiver(case_transitioned, dispatch_uid="exchange.decisions")
+def _decision(sender, case, actor, event, **_):
+    topic = DECISION_TOPICS.get(event.transition)
+    if topic is not None:
+        outbox.enqueue(topic, outbox.case_key(case), outbox.decision_payload(case, event), agency=case.agency)
+
+
+@receiver(certificate_changed, dispatch_uid="exchange.certificates")
+def _certificate(sender, certificate, actor, change, **_):
+    outbox.enqueue(
+        "certificate.changed",
+        f"certificate:{certificate.number}",
+        outbox.certificate_payload(certificate, change),
+        agency=certificate.holder.agency,
+    )
