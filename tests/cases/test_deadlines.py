@@ -16,8 +16,10 @@ from sanxiang.cases.workflow import DeadlineSpec
 from sanxiang.core import calendar, clock
 from sanxiang.core.errors import DomainError
 from sanxiang.documents import services as documents
+from sanxiang.records import samples
 from tests.cases.walk import PATHS, walk
 from tests.documents.helpers import fire, general_case
+from tests.records.helpers import prepare_act
 
 pytestmark = pytest.mark.django_db
 
@@ -109,9 +111,7 @@ def test_public_notice_is_deemed_served_after_30_days_and_starts_payment_then(wo
     fire(world, case, "notify", served_on="2026-02-02", rights_waived=True)
     case = fire(world, case, "decide", "head", acted_on="2026-02-04")
     document = documents.issue(case, "penalty_decision", actor=world.officer, on=D(2026, 2, 4))
-    photo = documents.Upload(
-        io.BytesIO(b"\x89PNG fake photo of the notice board"), "notice.png", "image/png", "photo"
-    )
+    photo = documents.Upload(io.BytesIO(samples.png("notice board")), "notice.png", "image/png", "photo")
     record = documents.record_service(
         document, actor=world.officer, method="public_notice", served_on=D(2026, 2, 5), proofs=[photo]
     )
@@ -144,6 +144,7 @@ def test_emergency_measure_must_be_ratified_within_24_hours(world):
     """FORCE-04 counts hours: the clock runs from the moment of the act."""
     case = world.case("coercion.measure")
     data = {"officers": world.officers(), "measure": "detain", "items": "冻品3箱", "place": "冷库"}
+    prepare_act(world, case, "execute_emergency", data)  # the body-camera video I4 requires
     case = fire(world, case, "execute_emergency", **data)
     ratification = case.deadlines.get(code="ratification")
     assert ratification.unit == "hours" and ratification.amount == 24
@@ -160,6 +161,7 @@ def test_emergency_measure_must_be_ratified_within_24_hours(world):
 def test_ratified_in_time_is_met(world):
     case = world.case("coercion.measure")
     data = {"officers": world.officers(), "measure": "detain", "items": "冻品3箱", "place": "冷库"}
+    prepare_act(world, case, "execute_emergency", data)  # the body-camera video I4 requires
     case = fire(world, case, "execute_emergency", **data)
     fire(world, case, "ratify", "head")
     assert case.deadlines.get(code="ratification").status == "met"

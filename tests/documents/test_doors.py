@@ -12,6 +12,7 @@ from sanxiang.core.errors import DomainError
 from sanxiang.core.roles import Role
 from sanxiang.documents import services
 from sanxiang.documents.models import Document, DocumentNumber, DocumentTemplate, ServiceRecord
+from sanxiang.records import samples
 from tests.cases.walk import PATHS, walk
 from tests.documents.helpers import fire, general_case
 from tests.factories import PASSWORD, World, staff
@@ -273,7 +274,7 @@ def test_on_site_decision_gives_the_numbered_document_at_once(client, world):
     web(client, world.officer)
     page = client.get("/documents/on-site/")
     assert page.status_code == 200 and "简易程序" in page.content.decode()
-    photo = io.BytesIO(b"\x89PNG\r\n fake photo")
+    photo = io.BytesIO(samples.png("scene"))
     photo.name = "scene.png"
     response = client.post("/documents/on-site/", {**_on_site_post(world), "photos": [photo]})
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -9,6 +9,7 @@ from sanxiang.core import clock
 from sanxiang.core.errors import DomainError
 from sanxiang.documents import services
 from sanxiang.documents.models import ServiceRecord
+from sanxiang.records import samples
 from sanxiang.records.models import Entry
 from tests.documents.helpers import fire, general_case
 
@@ -16,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 def upload(name="proof.jpg", media_type="image/jpeg", kind="photo"):
-    return services.Upload(io.BytesIO(f"bytes of {name}".encode()), name, media_type, kind)
+    """A small but real file of its kind: the evidence store reads the type from the content."""
+    make = {"photo": samples.jpeg, "document": samples.pdf, "video": samples.mp4, "audio": samples.mp3}[kind]
+    return services.Upload(io.BytesIO(make(name)), name, media_type, kind)
 
 
 def decided(world):

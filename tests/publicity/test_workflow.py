@@ -25,6 +25,7 @@ from tests.publicity.helpers import (
     publish_case,
     resident,
 )
+from tests.records.helpers import prepare_act
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 3, 10)
@@ -58,12 +59,9 @@ def test_penalty_decision_drafts_publication_due_in_7_working_days(world):
 def test_other_decisions_are_due_in_20_working_days(world):
     case = world.case("coercion.measure", title="查封冷柜")
     case = case_services.transition(case, "approve", actor=world.head, data={"measure": "seal"})
-    case = case_services.transition(
-        case,
-        "execute",
-        actor=world.officer,
-        data={"officers": world.officers(), "measure": "seal", "items": "冷柜2台", "place": "测试路1号"},
-    )
+    execute = {"officers": world.officers(), "measure": "seal", "items": "冷柜2台", "place": "测试路1号"}
+    prepare_act(world, case, "execute", execute)  # the seizure's video (I4)
+    case = case_services.transition(case, "execute", actor=world.officer, data=execute)
     case = case_services.transition(case, "decide", actor=world.head, data={"outcome": "confiscate"})
     pub = publication_of(case)
     assert pub.due_on == dt.date(2026, 4, 8)  # 20 working days, across Qingming (4–6 April)

@@ -12,6 +12,7 @@ from sanxiang.review import services
 from sanxiang.review.choices import Aspect
 from tests.cases.walk import PROPOSAL, inputs_for
 from tests.factories import World, staff
+from tests.records.helpers import prepare_act
 
 CRITERIA = [
     {
@@ -90,9 +91,9 @@ class ReviewWorld(World):
 
     def walk(self, case, steps):
         for name, who in steps:
-            case = case_services.transition(
-                case, name, actor=getattr(self, who), data=inputs_for(self, case, name)
-            )
+            data = inputs_for(self, case, name)
+            prepare_act(self, case, name, data)  # e.g. a seizure's body-camera video (I4)
+            case = case_services.transition(case, name, actor=getattr(self, who), data=data)
         return case
 
     def major_case(self, fine="60000", party=None, **proposal):

@@ -15,6 +15,7 @@ from sanxiang.review import services
 from sanxiang.review.models import Review
 from tests.cases.walk import PATHS, walk
 from tests.factories import article, person
+from tests.records.helpers import prepare_act
 from tests.review.helpers import FINDINGS_OK, ReviewWorld, make_catalog
 
 pytestmark = pytest.mark.django_db
@@ -289,6 +290,7 @@ def test_coercion_decision_on_major_property_is_reviewed_through_a_draft():
         "estimated_value": "150000",
         "place": "仓库",
     }
+    prepare_act(rw, case, "execute", data)  # the seizure's video (I4)
     case = case_services.transition(case, "execute", actor=rw.officer, data=data)
     assert services.current_classification(case).matches[0]["code"] == "SEIZE"
     decide = {"outcome": "confiscate"}

@@ -37,7 +37,7 @@ from sanxiang.documents.models import (
     ServiceRecord,
 )
 from sanxiang.records import services as records
-from sanxiang.records.evidence import add_evidence
+from sanxiang.records.evidence import acts_of, add_evidence
 
 MAX_REASON = 300
 
@@ -309,8 +309,15 @@ class _Pending:
 _pending: contextvars.ContextVar[_Pending | None] = contextvars.ContextVar("pending_service", default=None)
 
 
-def _store(case: Case, upload: Upload, *, actor, title: str, act: str) -> Any:
+def _store(case: Case, upload: Upload, *, actor, title: str, act: str = "") -> Any:
+    """Keep a proof as evidence of the case. `act` ties it to the procedure's act it recorded
+    (e.g. `service`, which lien and public-notice service want on record, I4); the records app
+    accepts only the acts of the case's own procedure, so a procedure without one stores the
+    item untied."""
     from sanxiang.records.models import EvidenceType
+
+    if act and act not in acts_of(case):
+        act = ""
 
     kind = (
         EvidenceType.AUDIOVISUAL
@@ -341,7 +348,7 @@ def record_consent(case: Case, *, actor, address: str, signed_on: dt.date, uploa
         raise InvalidInput("documents.consent.address_required", "请填写电子送达地址。", field="address")
     if signed_on > clock.today():
         raise InvalidInput("documents.consent.future", "签署日期不能晚于今天。", field="signed_on")
-    evidence = _store(case, upload, actor=actor, title="电子送达地址确认书", act="service_consent")
+    evidence = _store(case, upload, actor=actor, title="电子送达地址确认书")
     consent = ServiceConsent.objects.create(
         case=case,
         address=address[:200],
