@@ -5,10 +5,11 @@ shape in bulk. Each new case is a copy of one demo case — which the workflow e
 so its stages, events, proposals, deadlines and attributes are ones the engine produces — moved
 back in time by whole weeks (so weekdays stay weekdays), with a new party, a new gapless number of
 its agency and year, its proposal fingerprints recomputed, its deadlines re-dated on the
-working-day calendar, and one record entry per event built exactly as `records.services.append`
-builds them: canonical JSON body, SHA-256 hash, chained to the previous entry of the case's
-stream, appended to the Merkle log whose head (size, frontier, root) is updated per batch. So
-`sanxiang verify` and `sanxiang.demo.checks` accept the generated data like service-made data.
+working-day calendar, and one record entry per event built by the records app itself
+(`sanxiang.records.bulk.build_entries`, docs/record-format.md §8): canonical JSON body, RFC 6962
+leaf hash, chained to the previous entry of the case's stream, the Merkle nodes it completes
+stored, and the log head (size, frontier) moved per batch. So `sanxiang verify` and
+`sanxiang.demo.checks` accept the generated data like service-made data.
 
 Rows go in by COPY (PostgreSQL) or executemany INSERTs (SQLite) in batches, one transaction each;
 case numbers follow the order cases were opened. It prints the rate in cases per second.
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import os
 import random
 import re
@@ -61,6 +61,7 @@ class Template:
     field: str
     trades: list[str] | None = None
     shops: list[str] | None = None
+    acts: dict[str, str] = field(default_factory=dict)  # transition → act (执法行为), as recorded
 
 
 @dataclass
@@ -116,6 +117,7 @@ def _templates(limit: int = 1000) -> list[Template]:
                 field=case.item.field.code if case.item and case.item.field else "market",
                 trades=trades,
                 shops=shops,
+                acts={t.name: t.act for t in case.definition.transitions if t.act},
             )
         )
     if not templates:
@@ -238,7 +240,7 @@ class Generator:
 
     def run(self, n: int, *, batch: int = 2000, progress: Callable[[str], None] | None = None) -> Stats:
         from sanxiang.cases.models import Case, CaseEvent, Deadline, Party, Proposal
-        from sanxiang.records.models import Entry
+        from sanxiang.records.models import Entry, Node
 
         self.tables = {
             "party": Table(Party, with_pk=True),
@@ -249,6 +251,7 @@ class Generator:
             "event": Table(CaseEvent, with_pk=False),
             "deadline": Table(Deadline, with_pk=False),
             "entry": Table(Entry, with_pk=False),
+            "node": Table(Node, with_pk=False),
         }
         started = time.perf_counter()
         chosen, shifts = self.plan(n)
@@ -310,10 +313,10 @@ class Generator:
                     pending.append((event["at"], case["id"], event["seq"], case, template, event))
                 rows["deadline"] += [self._deadline(old, case["id"], days) for old in template.deadlines]
             pending.sort(key=lambda p: (p[0], p[1], p[2]))
-            rows["entry"] = self._entries(head, pending)
+            rows["entry"], rows["node"] = self._entries(head, pending)
             for name, table in self.tables.items():
                 table.insert(rows[name])
-            head.save(update_fields=["size", "frontier", "root", "updated_at"])
+            head.save(update_fields=["size", "frontier", "updated_at"])
             for (agency_id, year), value in self.counters.items():
                 Sequence.objects.update_or_create(key=f"case:{agency_id}:{year}", defaults={"value": value})
             if connection.vendor == "postgresql":
@@ -426,84 +429,68 @@ class Generator:
         row.pop("id")
         return row
 
-    def _entries(self, head, pending) -> list[dict[str, Any]]:
-        """The record entries of the batch's events, as records.services.append writes them."""
-        from sanxiang.records import canonical, merkle
-        from sanxiang.records.models import GENESIS
-        from sanxiang.records.services import FORMAT_VERSION
+    def _entries(self, head, pending) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The record entries of the batch's events and the Merkle nodes they complete, built by the
+        records app itself (`records.bulk.build_entries`: the same canonical bodies, RFC 6962 leaf
+        hashes, chains and stored nodes as one-by-one appends). The payloads are those the records
+        app's receivers write for an opening and a transition."""
+        from sanxiang.records import bulk, merkle
 
-        entries = []
-        frontier = merkle.decode_frontier(head.frontier)
-        chains: dict[int, tuple[int, str]] = {}
-        size = head.size
-        for at, case_pk, _seq, case, template, event in pending:
-            stream = f"case:{case['number']}"
-            stream_seq, prev = chains.get(case_pk, (0, GENESIS))
-            if event["transition"] == "open":
-                kind = "case.opened"
-                payload = {
-                    "event": event["seq"],
-                    "procedure": case["procedure"],
-                    "title": case["title"],
-                    "party": case["party_id"],
-                    "item": template.item_code,
-                    "handlers": event["data"].get("handlers", []),
-                }
-            else:
-                kind = "case.transition"
-                payload = {
-                    "event": event["seq"],
-                    "transition": event["transition"],
-                    "label": event["label"],
-                    "from": event["from_stage"],
-                    "to": event["to_stage"],
-                    "reason": event["reason"],
-                    "data": event["data"],
-                }
-            size += 1
-            stream_seq += 1
-            body = canonical.dumps(
-                {
-                    "v": FORMAT_VERSION,
-                    "seq": size,
-                    "stream": stream,
-                    "stream_seq": stream_seq,
-                    "case": case["number"],
-                    "kind": kind,
-                    "step": event["step"] or "",
-                    "actor": self.usernames.get(event["actor_id"]),
-                    "agency": template.agency_code,
-                    "at": at,
-                    "corrects": None,
-                    "payload": payload,
-                    "prev": prev,
-                }
-            )
-            data = body.encode("utf-8")
-            digest = hashlib.sha256(data).hexdigest()
-            entries.append(
-                {
-                    "seq": size,
-                    "stream": stream,
-                    "stream_seq": stream_seq,
-                    "case_id": case_pk,
-                    "kind": kind,
-                    "step": event["step"] or "",
-                    "actor_id": event["actor_id"],
-                    "agency_id": case["agency_id"],
-                    "at": at,
-                    "corrects_id": None,
-                    "body": body,
-                    "prev_hash": prev,
-                    "hash": digest,
-                }
-            )
-            chains[case_pk] = (stream_seq, digest)
-            frontier = merkle.append(frontier, merkle.leaf_hash(data))
-        head.size = size
-        head.frontier = merkle.encode_frontier(frontier)
-        head.root = merkle.root(frontier).hex()
-        return entries
+        state = bulk.State(head.size, merkle.decode_frontier(head.frontier))
+        specs = (self._spec(at, case, template, event) for at, _pk, _seq, case, template, event in pending)
+        entries, nodes = [], []
+        for row, made in bulk.build_entries(specs, state):
+            entries.append(row)
+            nodes += [{"height": h, "index": i, "hash": d} for h, i, d in made]
+        head.size = state.size
+        head.frontier = merkle.encode_frontier(state.frontier)
+        return entries, nodes
+
+    def _spec(self, at, case, template: Template, event) -> Any:
+        from sanxiang.records.bulk import Spec
+
+        if event["transition"] == "open":
+            kind = "case.opened"
+            payload = {
+                "event": event["seq"],
+                "procedure": case["procedure"],
+                "title": case["title"],
+                "party": case["party_id"],
+                "item": template.item_code,
+                "handlers": event["data"].get("handlers", []),
+                "sensitive": case["sensitive"],
+            }
+        else:
+            kind = "case.transition"
+            payload = {
+                "event": event["seq"],
+                "transition": event["transition"],
+                "label": event["label"],
+                "from": event["from_stage"],
+                "to": event["to_stage"],
+                "reason": event["reason"],
+                "data": event["data"],
+            }
+            act = template.acts.get(event["transition"])
+            if act:
+                payload["act"] = act
+        actor = event["actor_id"]
+        ids = (
+            case["id"],
+            case["number"],
+            actor,
+            self.usernames.get(actor),
+            case["agency_id"],
+            template.agency_code,
+        )
+        return Spec(
+            stream=f"case:{case['number']}",
+            kind=kind,
+            payload=payload,
+            step=event["step"] or "",
+            at=at,
+            ids=ids,
+        )
 
 
 def generate(

@@ -174,9 +174,10 @@ def test_full_demo_through_the_command():
     assert web.get("/").status_code == 200
     supervisor = APIClient()
     assert supervisor.login(username="supervisor", password=settings.DEMO_PASSWORD)
-    sample = {(c.procedure, c.stage): c.number for c in cases.order_by("-pk")}  # one per stage
-    for number in sample.values():
-        assert supervisor.get(f"/cases/{number}/").status_code == 200, number
+    sample = {(c.procedure, c.stage): c for c in cases.order_by("-pk")}  # one per stage
+    for case in sample.values():  # a supervisor states a reason (I7); sensitive cases need approval
+        page = supervisor.get(f"/cases/{case.number}/", {"reason": "案卷评查"})
+        assert page.status_code == (403 if case.sensitive else 200), case.number
 
     # --- the bulk generator adds the same shape on top, and the checks still hold
     stats = generate(200, batch=64)

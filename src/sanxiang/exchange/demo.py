@@ -48,6 +48,8 @@ class DemoTransports:
 
 
 def _setup(cast) -> None:
+    if not cast.first_load:  # a second `sanxiang demo` changes nothing (docs/demo.md)
+        return
     port = getattr(settings, "SANXIANG_DEMO_PORT", 8000)
     province, _ = Endpoint.objects.get_or_create(
         name="省级执法监督平台",

@@ -34,12 +34,9 @@ UNIT_LABELS = {"calendar_days": "日", "working_days": "个工作日", "months":
 
 
 def published_review_catalog(agency: Agency, on):
-    """The major-decision catalog in force (L3). The review app may publish its own selector."""
-    try:
-        from sanxiang.review.selectors import published_catalog  # type: ignore[import-not-found]
-    except ImportError:
-        return catalog_services.review_catalog_in_force(agency, on)
-    return published_catalog(agency, on)
+    """The major-decision catalog in force (L3). Its versions live in `catalog`, which publicity
+    builds on; the review app is a sibling and is not imported (DESIGN.md layering)."""
+    return catalog_services.review_catalog_in_force(agency, on)
 
 
 def _items(agency: Agency):
