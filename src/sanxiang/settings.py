@@ -187,6 +187,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # choice sets whose field names collide across apps get stable names in the schema
+    "ENUM_NAME_OVERRIDES": {
+        "AppointmentKindEnum": "sanxiang.review.choices.AppointmentKind",
+        "ReviewOutcomeEnum": "sanxiang.review.choices.Outcome",
+    },
 }
 
 # --- background work ------------------------------------------------------------------------

@@ -66,7 +66,7 @@ def _seed() -> None:
 
     from sanxiang.core.roles import Role
     from sanxiang.exchange.models import Endpoint
-    from sanxiang.records import evidence, keys
+    from sanxiang.records import evidence, keys, samples
     from tests.exchange.helpers import decided_case
     from tests.factories import World, staff
 
@@ -78,7 +78,7 @@ def _seed() -> None:
     with transaction.atomic():
         evidence.add_evidence(
             case=case,
-            source=io.BytesIO(b"\x00video-bytes" * 5000),
+            source=io.BytesIO(samples.mp4("backup" + "0" * 65000)),  # a real (tiny) MP4, ~65 KB
             actor=world.officer,
             title="现场执法记录仪视频",
             evidence_type="audiovisual",
@@ -99,7 +99,8 @@ def _summary() -> dict:
     return {
         "cases": list(Case.objects.values_list("number", "stage", "version")),
         "entries": Entry.objects.count(),
-        "root": head.root,
+        "size": head.size,
+        "frontier": head.frontier,
         "outbox": OutboxMessage.objects.count(),
         "deliveries": Delivery.objects.count(),
         "blobs": [[b.sha256, default_storage.size(b.storage_name)] for b in Blob.objects.all()],

@@ -4,6 +4,7 @@ error codes, the committed OpenAPI document (fails when stale), and schemathesis
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,9 @@ from tests.factories import World, staff
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
+# schemathesis examples per operation and identity: few and fixed in the suite; set
+# SANXIANG_SCHEMATHESIS_EXAMPLES=50 for a deeper, randomised exploration
+EXAMPLES = int(os.environ.get("SANXIANG_SCHEMATHESIS_EXAMPLES", "4"))
 
 
 def bearer(key: str) -> APIClient:
@@ -163,6 +167,7 @@ def _portable(node):
 @pytest.mark.slow
 def test_schemathesis_finds_no_server_error_as_staff_or_anonymous(world):
     import schemathesis
+    from django.core.cache import cache
     from django.core.signals import request_finished, request_started
     from django.core.wsgi import get_wsgi_application
     from django.db import close_old_connections
@@ -176,23 +181,26 @@ def test_schemathesis_finds_no_server_error_as_staff_or_anonymous(world):
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     statuses: dict[bool, list[int]] = {True: [], False: []}
+    public: list[int] = []  # anonymous calls of operations the schema declares public (open data)
     failures = []
 
     def explore(operation, auth):
         @settings(
-            max_examples=4,
+            max_examples=EXAMPLES,
             deadline=None,
             database=None,
             suppress_health_check=list(HealthCheck),
-            derandomize=True,
+            derandomize=not os.environ.get("SANXIANG_SCHEMATHESIS_EXAMPLES"),
         )
         @given(case=operation.as_strategy())
         def check(case):
             response = case.call(headers=auth)
-            statuses[bool(auth)].append(response.status_code)
+            anonymous_allowed = {} in (operation.definition.raw.get("security") or [None])
+            (public if anonymous_allowed and not auth else statuses[bool(auth)]).append(response.status_code)
             if response.status_code >= 500:
                 failures.append((operation.label, bool(auth), response.status_code, response.text[:300]))
 
+        cache.clear()  # the open-data throttle (120/min per address) would answer 429 to a deep run
         check()
 
     try:
@@ -207,4 +215,5 @@ def test_schemathesis_finds_no_server_error_as_staff_or_anonymous(world):
         request_finished.connect(close_old_connections)
     assert statuses[True].count(200) >= 20  # the staff run really reached the endpoints
     assert set(statuses[False]) <= {401, 403, 404, 405, 422}  # anonymous: refused, never 5xx
+    assert 200 in public and set(public) <= {200, 404, 422, 429}  # the open-data API answers anyone
     assert not failures, failures[:5]

@@ -78,7 +78,7 @@ def round_trip(tmp_path: Path, database_url: str | None, wipe_database, template
     restored = sanxiang(env, "restore", str(archive))
     result = json.loads(restored.stdout.strip().splitlines()[-1])
     assert result["ok"] is True, result
-    assert "record-chain" in result["checked"]
+    assert "sanxiang verify" in result["checked"]
     after = json.loads(instance(env, "summary"))
     assert after == before
 

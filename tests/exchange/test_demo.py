@@ -1,5 +1,7 @@
 """The demo hook: a provincial endpoint linked to the own inbox, delivered messages, dead letters."""
 
+from types import SimpleNamespace
+
 import pytest
 
 from sanxiang.demo.hooks import DemoHooks
@@ -23,3 +25,6 @@ def test_demo_shows_delivered_and_dead_lettered_messages_and_can_run_twice(world
     received = ReceivedMessage.objects.count()
     hooks.run_finally(None)
     assert ReceivedMessage.objects.count() == received  # replayed, received once
+    messages = Delivery.objects.count()
+    hooks.run_finally(SimpleNamespace(first_load=False))  # a later `sanxiang demo` changes nothing
+    assert Delivery.objects.count() == messages

@@ -24,6 +24,7 @@ from sanxiang.catalog.choices import PartyKind
 from sanxiang.catalog.models import Article, EnforcementItem
 from sanxiang.core import clock, identifiers, sequences
 from sanxiang.core.errors import DomainError, Forbidden, InvalidInput, NotFound
+from sanxiang.core.parsing import parse_int
 from sanxiang.core.roles import Role
 from sanxiang.core.scoping import CHANGE, agency_in_scope
 from sanxiang.org.models import Agency, User
@@ -198,7 +199,8 @@ def _officers(case: Case, refs: list[str], field: str) -> list[User]:
     users = []
     for ref in refs:
         query = User.objects.filter(agency=case.agency, is_active=True)
-        user = (query.filter(pk=int(ref)) if ref.isdigit() else query.filter(username=ref)).first()
+        pk = parse_int(ref)
+        user = (query.filter(pk=pk) if pk is not None else query.filter(username=ref)).first()
         if user is None:
             raise InvalidInput("case.input.officer_unknown", f"“{ref}”不是本机关的工作人员。", field=field)
         users.append(user)
@@ -206,7 +208,7 @@ def _officers(case: Case, refs: list[str], field: str) -> list[User]:
 
 
 def _articles(refs: list[str], field: str) -> list[Article]:
-    ids = [int(r) for r in refs if r.isdigit()]
+    ids = [i for i in (parse_int(r) for r in refs) if i is not None]
     found = list(Article.objects.filter(pk__in=ids).select_related("law"))
     if len(ids) != len(refs) or len(found) != len(set(ids)):
         raise InvalidInput("case.input.article_unknown", "所选法律条款不存在。", field=field)

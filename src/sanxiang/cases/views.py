@@ -20,6 +20,7 @@ from sanxiang.cases.signals import case_viewed
 from sanxiang.catalog.models import Article
 from sanxiang.core import tabular
 from sanxiang.core.errors import DomainError, NotFound
+from sanxiang.core.parsing import parse_int
 from sanxiang.core.roles import Role
 from sanxiang.org.models import User
 
@@ -163,7 +164,7 @@ def case_transition(request, number: str, name: str):
     values = request.POST if request.method == "POST" else {}
     if request.method == "POST":
         try:
-            version = int(request.POST.get("version", "0") or 0)
+            version = parse_int(request.POST.get("version"), 0)
             services.transition(
                 case,
                 name,

@@ -48,7 +48,7 @@ class DemoTransports:
 
 
 def _setup(cast) -> None:
-    if not cast.first_load:  # a second `sanxiang demo` changes nothing (docs/demo.md)
+    if not getattr(cast, "first_load", True):  # a second `sanxiang demo` changes nothing (docs/demo.md)
         return
     port = getattr(settings, "SANXIANG_DEMO_PORT", 8000)
     province, _ = Endpoint.objects.get_or_create(

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from sanxiang.cases import selectors as case_selectors
 from sanxiang.core.errors import Forbidden, InvalidInput, NotFound
+from sanxiang.core.parsing import parse_int
 from sanxiang.core.roles import Role
 from sanxiang.records import access, checkpoints, dossier, log, media, services
 from sanxiang.records.evidence import add_evidence, supersede_evidence
@@ -255,12 +256,14 @@ class EntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["get"])
     def proof(self, request, seq=None):
-        entry = self.get_queryset().filter(seq=int(seq) if str(seq).isdigit() else 0).first()
+        entry = self.get_queryset().filter(seq=parse_int(seq, 0)).first()
         if entry is None:
             raise NotFound("records.entry.not_found", "条目不存在或无权查阅。")
         latest = checkpoints.latest()
         raw = request.query_params.get("size", "")
-        size = int(raw) if raw.isdigit() else (latest.size if latest and latest.size >= entry.seq else 0)
+        size = parse_int(raw)
+        if size is None:
+            size = latest.size if latest and latest.size >= entry.seq else 0
         if size < entry.seq:
             raise InvalidInput(
                 "records.proof.not_yet", "该条目尚未被签名检查点覆盖，请稍后或先生成检查点。", field="size"
@@ -309,16 +312,17 @@ class CheckpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     )
     @action(detail=False, methods=["get"])
     def consistency(self, request):
-        first, second = request.query_params.get("first", ""), request.query_params.get("second", "")
-        if not (first.isdigit() and second.isdigit()):
+        first = parse_int(request.query_params.get("first"))
+        second = parse_int(request.query_params.get("second"))
+        if first is None or second is None:
             raise InvalidInput("records.proof.parameter", "参数 first、second 须为正整数。", field="first")
-        proof = log.consistency_proof(int(first), int(second))
+        proof = log.consistency_proof(first, second)
         return Response(
             {
-                "first": int(first),
-                "second": int(second),
-                "first_root": log.root_at(int(first)).hex(),
-                "second_root": log.root_at(int(second)).hex(),
+                "first": first,
+                "second": second,
+                "first_root": log.root_at(first).hex(),
+                "second_root": log.root_at(second).hex(),
                 "proof": [h.hex() for h in proof],
             }
         )

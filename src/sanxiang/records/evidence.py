@@ -27,6 +27,7 @@ from django.http import UnreadablePostError
 from sanxiang.cases.models import Case, CaseEvent
 from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, Forbidden, InvalidInput, NotFound
+from sanxiang.core.parsing import parse_int
 from sanxiang.core.roles import Role
 from sanxiang.core.scoping import CHANGE, agency_in_scope
 from sanxiang.records import conf, services, sniff
@@ -210,7 +211,8 @@ def _clean_meta(case: Case, actor, meta: dict[str, Any]) -> dict[str, Any]:
         )
     act, event = (meta.get("act") or "").strip(), meta.get("event")
     if event is not None and not isinstance(event, CaseEvent):
-        event = CaseEvent.objects.filter(case=case, seq=int(event)).first() if str(event).isdigit() else None
+        seq = parse_int(event)
+        event = CaseEvent.objects.filter(case=case, seq=seq).first() if seq is not None else None
         if event is None:
             raise InvalidInput("evidence.event_unknown", "所选办案环节不存在。", field="event")
     if event is not None and event.case_id != case.pk:

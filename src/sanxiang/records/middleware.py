@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
+from sanxiang.core.parsing import parse_int
 from sanxiang.records import access
 
 _CASE_PAGES = {"cases:detail"}
@@ -60,7 +61,7 @@ def _log_outside_scope(request, *, number=None, pk=None, door: str) -> None:
         return
     query = Case.objects.select_related("agency")
     case = query.filter(number=number).first() if number else None
-    if case is None and pk is not None and str(pk).isdigit():
-        case = query.filter(pk=int(pk)).first()
+    if case is None and parse_int(pk) is not None:
+        case = query.filter(pk=parse_int(pk)).first()
     if case is not None:
         access.log_denied(user, case, door, "outside_scope")

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from sanxiang.core.errors import DomainError, InvalidInput
+from sanxiang.core.parsing import parse_int
 from sanxiang.records import checkpoints, keys, log
 from sanxiang.records.models import Checkpoint, Entry
 
@@ -83,9 +84,10 @@ def _int(request, name: str, default: int | None = None) -> int:
     raw = request.GET.get(name, "")
     if raw == "" and default is not None:
         return default
-    if not raw.isdigit():
+    value = parse_int(raw)
+    if value is None:
         raise InvalidInput("records.proof.parameter", f"参数 {name} 须为正整数。", field=name)
-    return int(raw)
+    return value
 
 
 def _published(size: int) -> Checkpoint:

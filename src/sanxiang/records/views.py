@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sanxiang.cases import selectors
 from sanxiang.core.errors import DomainError, NotFound
+from sanxiang.core.parsing import parse_int
 from sanxiang.records import access, conf, dossier, media, services
 from sanxiang.records.evidence import acts_of, add_evidence, supersede_evidence
 from sanxiang.records.forms import AccessRequestForm, EvidenceForm, ReasonForm, SupersedeForm
@@ -310,7 +311,7 @@ def note_create(request, number: str):
             case,
             actor=request.user,
             text=request.POST.get("text", ""),
-            corrects_seq=int(raw) if raw.isdigit() else None,
+            corrects_seq=parse_int(raw),
         )
     except DomainError as refusal:
         messages.error(request, refusal.message)

@@ -15,6 +15,7 @@ from sanxiang.cases.signals import case_viewed
 from sanxiang.catalog.models import ReviewCatalog
 from sanxiang.core import clock
 from sanxiang.core.errors import InvalidInput, NotFound
+from sanxiang.core.parsing import parse_int
 from sanxiang.org.models import Agency, User
 from sanxiang.review import selectors, services
 from sanxiang.review.choices import (
@@ -261,8 +262,8 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             query = query.filter(reviewer=self.request.user)
         if params.get("overdue") in ("1", "true"):
             query = query.overdue()
-        if params.get("case", "").isdigit():
-            query = query.filter(case_id=int(params["case"]))
+        if parse_int(params.get("case")) is not None:
+            query = query.filter(case_id=parse_int(params["case"]))
         return (
             query.order_by("due_on", "-submitted_at")
             if params.get("mine")
@@ -411,7 +412,7 @@ class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=HeadDecisionInput, responses={200: ContestSerializer})
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
-        contest = selectors.contest_for(request.user, int(pk))
+        contest = selectors.contest_for(request.user, parse_int(pk, 0))
         data = _valid(HeadDecisionInput, request)
         return Response(ContestSerializer(services.decide_contest(contest, actor=request.user, **data)).data)
 

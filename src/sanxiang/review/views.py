@@ -15,6 +15,7 @@ from sanxiang.cases.signals import case_viewed
 from sanxiang.catalog.models import CriterionKind
 from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, NotFound
+from sanxiang.core.parsing import parse_int
 from sanxiang.core.roles import Role
 from sanxiang.core.scoping import agency_in_scope
 from sanxiang.org.models import Agency, User
@@ -145,7 +146,7 @@ def discussion(request, number: str):
     if request.GET.get("contest") or request.POST.get("contest"):
         try:
             contest = selectors.contest_for(
-                request.user, int(request.GET.get("contest") or request.POST["contest"])
+                request.user, parse_int(request.GET.get("contest") or request.POST["contest"], 0)
             )
         except (NotFound, ValueError):
             raise Http404 from None
