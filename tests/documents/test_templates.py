@@ -10,7 +10,8 @@ from docx import Document as Docx
 from PIL import Image
 from pypdf import PdfReader
 
-from sanxiang.documents import compose, fonts, render, services
+from sanxiang.core import pdf as fonts
+from sanxiang.documents import compose, render, services
 from sanxiang.documents.catalogue import definitions
 from tests.cases.walk import PATHS, inputs_for, walk
 from tests.documents.helpers import fire, general_case, hearing_case

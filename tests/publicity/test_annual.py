@@ -69,7 +69,14 @@ def test_report_command_writes_each_format(year_2025, tmp_path, fmt):
         book = load_workbook(io.BytesIO(body))
         assert "罚没金额" in book.sheetnames
     else:
+        from pypdf import PdfReader
+
         assert body.startswith(b"%PDF") and b"FontFile" in body  # the Chinese font is embedded
+        reader = PdfReader(io.BytesIO(body))
+        fonts = reader.pages[0]["/Resources"]["/Font"].values()
+        assert any("SanxiangSerifSC" in font.get_object()["/BaseFont"] for font in fonts)  # core.pdf's font
+        text = "".join(page.extract_text() for page in reader.pages)
+        assert "2025年度行政执法统计年报" in text and "罚没金额" in text
 
 
 def test_report_command_lists_and_refuses_unknown(db):

@@ -1,6 +1,6 @@
 """Rendering a composed document to PDF (archival) and DOCX (what agencies edit).
 
-Both draw the same blocks (`compose.Composed.content`). The PDF embeds its own font (fonts.py) and,
+Both draw the same blocks (`compose.Composed.content`). The PDF embeds its own font (`core.pdf`) and,
 for an issued version, prints the content hash and a QR code linking to the public verification
 page, so a printed copy can be checked against the record. Output is deterministic: the same
 content renders to the same bytes.
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
-from sanxiang.documents import fonts
+from sanxiang.core import pdf as fonts
 
 # Page and type sizes after GB/T 9704-2012 (A4; margins ~37/35 mm top/bottom, 28/26 mm sides),
 # scaled to the smaller body type enforcement documents use.

@@ -18,9 +18,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sanxiang.cases import selectors
 from sanxiang.cases.signals import case_viewed
 from sanxiang.core import clock
+from sanxiang.core import pdf as fonts
 from sanxiang.core.errors import DomainError, NotFound
 from sanxiang.core.roles import Role
-from sanxiang.documents import compose, fonts, services
+from sanxiang.documents import compose, services
 from sanxiang.documents import render as renderer
 from sanxiang.documents.models import Document, DocumentNumber, DocumentStatus, ServiceMethod
 

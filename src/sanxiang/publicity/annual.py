@@ -45,7 +45,6 @@ CATEGORIES = (
     Category.LEVY,
     Category.CONFIRMATION,
 )
-FONT_PATH = Path(settings.PACKAGE_DIR) / "core" / "static" / "fonts" / "NotoSansSC-GB2312-subset.otf"
 DASH = "—"
 
 
@@ -369,35 +368,73 @@ def render_xlsx(data: dict[str, Any]) -> bytes:
 
 
 def render_pdf(data: dict[str, Any]) -> bytes:
-    """PDF with the Chinese font embedded (a GB 2312 subset of Noto Sans CJK SC, vendored)."""
-    from fpdf import FPDF
+    """Landscape A4 PDF drawn with ReportLab and the embedded Chinese font of `core.pdf`."""
+    from xml.sax.saxutils import escape as xml_escape
 
-    pdf = FPDF(orientation="landscape", format="A4")
-    pdf.set_auto_page_break(auto=True, margin=12)
-    pdf.add_font("sc", "", str(FONT_PATH))
-    pdf.add_font("sc", "B", str(FONT_PATH))  # one weight is vendored; headings use it too
-    pdf.add_page()
-    pdf.set_font("sc", size=16)
-    pdf.cell(text=f"{data['year']}年度行政执法统计年报 · {data['scope']}", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("sc", size=9)
-    pdf.cell(text=_("生成时间：%(at)s") % {"at": data["generated_at"]}, new_x="LMARGIN", new_y="NEXT")
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    from sanxiang.core import pdf as corepdf
+
+    font = corepdf.pdf_font()
+    base = ParagraphStyle("annual", fontName=font, fontSize=8, leading=10.5, wordWrap="CJK")
+    title = ParagraphStyle("annual-title", parent=base, fontSize=16, leading=22, spaceAfter=2)
+    heading = ParagraphStyle(
+        "annual-heading", parent=base, fontSize=12, leading=16, spaceBefore=8, spaceAfter=3
+    )
+    small = ParagraphStyle("annual-small", parent=base, fontSize=9, leading=12)
+
+    def para(text: Any, style=base) -> Paragraph:
+        return Paragraph(xml_escape(str(text)), style)
+
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=landscape(A4),
+        leftMargin=12 * mm,
+        rightMargin=12 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+        title=f"{data['year']}年度行政执法统计年报",
+        author=data["scope"],
+        creator="Sanxiang",
+        invariant=1,
+    )
+    story: list[Any] = [
+        para(f"{data['year']}年度行政执法统计年报 · {data['scope']}", title),
+        para(_("生成时间：%(at)s") % {"at": data["generated_at"]}, small),
+    ]
     for section in data["sections"]:
-        pdf.ln(4)
-        pdf.set_font("sc", size=12)
-        pdf.cell(text=section["title"], new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("sc", size=8)
+        story.append(para(section["title"], heading))
         if not section["available"]:
-            pdf.cell(text=f"{DASH} {_('数据来源尚未接入')}", new_x="LMARGIN", new_y="NEXT")
+            story.append(para(f"{DASH} {_('数据来源尚未接入')}"))
             continue
         rows = [section["columns"], *section["rows"]]
         if section.get("total"):
             rows.append(section["total"])
-        with pdf.table(first_row_as_headings=True, line_height=5) as table:
-            for row in rows:
-                cells = table.row()
-                for value in row:
-                    cells.cell(str(value))
-    return bytes(pdf.output())
+        ncols = max(len(row) for row in rows)
+        first = min(doc.width * 0.28, doc.width / ncols * 2) if ncols > 1 else doc.width
+        rest = (doc.width - first) / (ncols - 1) if ncols > 1 else 0
+        table = Table(
+            [[para(value) for value in row] for row in rows],
+            colWidths=[first] + [rest] * (ncols - 1),
+            repeatRows=1,
+        )
+        table.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ]
+            )
+        )
+        story += [table, Spacer(1, 2 * mm)]
+    doc.build(story)
+    return buffer.getvalue()
 
 
 RENDERERS = {"html": lambda d: render_html(d).encode("utf-8"), "xlsx": render_xlsx, "pdf": render_pdf}

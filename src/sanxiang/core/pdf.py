@@ -1,4 +1,5 @@
-"""The font embedded into every PDF: no dependency on the fonts of the machine that renders.
+"""The one PDF toolkit of Sanxiang (ReportLab) and the one font embedded into every PDF it writes
+(documents, the annual statistics report): no dependency on the fonts of the machine that renders.
 
 `SanxiangSerifSC-Regular.ttf` (core/static/fonts/, SIL OFL 1.1, see OFL.txt there) is a subset of
 Noto Serif CJK SC covering GB 2312 and more (built by `documents/fontbuild.py`). ReportLab embeds
@@ -12,9 +13,7 @@ from functools import cache
 from pathlib import Path
 
 FONT_NAME = "SanxiangSerifSC"
-FONT_PATH = (
-    Path(__file__).resolve().parent.parent / "core" / "static" / "fonts" / "SanxiangSerifSC-Regular.ttf"
-)
+FONT_PATH = Path(__file__).resolve().parent / "static" / "fonts" / "SanxiangSerifSC-Regular.ttf"
 LICENSE_PATH = FONT_PATH.with_name("OFL.txt")
 
 _lock = threading.Lock()
