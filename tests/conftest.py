@@ -27,6 +27,13 @@ def _private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Test users need a password, not a slow one: PBKDF2 costs ~0.4 s of CPU per user, and the
+    usual `world` makes four. Tests of the production hasher set PASSWORD_HASHERS themselves."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def world(db):
     from tests.factories import World

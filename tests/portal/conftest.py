@@ -9,8 +9,3 @@ def _fresh_rule_cache():
     yield
     rules.cache.invalidate()
 
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Test users need a password, not a slow one (PBKDF2 costs ~0.4 s a user)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -10,8 +10,3 @@ def _fresh_rule_cache():
     yield
     rules.cache.invalidate()
 
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The review world creates many staff users; PBKDF2 would dominate the run time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -83,7 +84,7 @@ def envelope(message: OutboxMessage, source: str) -> dict[str, Any]:
 
 
 def _money(value) -> str | None:
-    return None if value is None else f"{value:.2f}"
+    return None if value in (None, "") else f"{Decimal(value):.2f}"
 
 
 def mask_id_number(number: str) -> str:
@@ -150,4 +151,61 @@ def certificate_payload(certificate, change: str) -> dict[str, Any]:
             "status": certificate.status,
             "status_reason": certificate.status_reason,
         },
+    }
+
+
+def publication_key(publication) -> str:
+    """A publication about a case travels in the case's order; others by their own key."""
+    return case_key(publication.case) if publication.case_id else f"publication:{publication.pk}"
+
+
+def publication_payload(snapshot, change: str, note: str = "") -> dict[str, Any]:
+    """The published snapshot exactly as the portal shows it: already masked by publicity (I3)."""
+    return {
+        "change": change,
+        "note": note or "",
+        "publication": {
+            "ref": snapshot.publication_ref,
+            "version": snapshot.version,
+            "status": snapshot.status,
+            "agency": {
+                "code": snapshot.agency_code,
+                "name": snapshot.agency_name,
+                "credit_code": snapshot.agency_credit_code,
+            },
+            "category": snapshot.category,
+            "procedure": snapshot.procedure_name,
+            "decision_number": snapshot.decision_number,
+            "party": {
+                "kind": snapshot.party_kind,
+                "name": snapshot.party_name,
+                "credit_code": snapshot.party_credit_code,
+                "legal_representative": snapshot.legal_representative,
+            },
+            "title": snapshot.title,
+            "facts": snapshot.facts,
+            "basis": snapshot.basis,
+            "outcome": snapshot.outcome,
+            "penalty_types": snapshot.penalty_types,
+            "fine_amount": _money(snapshot.fine_amount),
+            "confiscation_amount": _money(snapshot.confiscation_amount),
+            "licence": snapshot.licence,
+            "decided_on": snapshot.decided_on,
+            "published_on": snapshot.published_on,
+            "visible_until": snapshot.visible_until,
+            "entry_seq": snapshot.entry_seq,
+            "entry_hash": snapshot.entry_hash,
+            "body_hash": snapshot.body_hash,
+        },
+    }
+
+
+def checkpoint_payload(checkpoint) -> dict[str, Any]:
+    return {
+        "number": checkpoint.number,
+        "tree_size": checkpoint.size,
+        "root_hash": checkpoint.root,
+        "at": checkpoint.at,
+        "key_id": checkpoint.key_id,
+        "note": checkpoint.note,
     }

@@ -1,6 +1,6 @@
-"""The sources wired on this branch: decisions (cases) and certificate changes (org) enqueue an
-outbox message inside the transaction that made the change. Publications and record checkpoints
-are enqueued by their own apps calling `outbox.enqueue()` (docs/exchange.md)."""
+"""Every source of the outbox, wired by signals so that no sender imports exchange: decisions and
+remedies (cases), certificate changes (org), publications (publicity) and signed checkpoints
+(records) each enqueue an outbox message inside the transaction that made the change."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from django.dispatch import receiver
 from sanxiang.cases.signals import case_transitioned
 from sanxiang.exchange import outbox
 from sanxiang.org.signals import certificate_changed
+from sanxiang.publicity.signals import publication_changed
+from sanxiang.records.signals import checkpoint_signed
 
 # transition name -> topic. The decision acts of every procedure, and remedies (复议/诉讼结果)
 # that change or revoke a decision.
@@ -34,3 +36,18 @@ def _certificate(sender, certificate, actor, change, **_):
         outbox.certificate_payload(certificate, change),
         agency=certificate.holder.agency,
     )
+
+
+@receiver(publication_changed, dispatch_uid="exchange.publications")
+def _publication(sender, publication, change, snapshot, note="", **_):
+    outbox.enqueue(
+        f"publication.{change}",
+        outbox.publication_key(publication),
+        outbox.publication_payload(snapshot, change, note),
+        agency=publication.agency,
+    )
+
+
+@receiver(checkpoint_signed, dispatch_uid="exchange.checkpoints")
+def _checkpoint(sender, checkpoint, **_):
+    outbox.enqueue("record.checkpoint", "record:checkpoint", outbox.checkpoint_payload(checkpoint))

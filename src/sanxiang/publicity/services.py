@@ -28,6 +28,7 @@ from sanxiang.core.errors import DomainError, Forbidden, InvalidInput
 from sanxiang.core.roles import Role
 from sanxiang.core.scoping import CHANGE, agency_in_scope
 from sanxiang.publicity import content as content_mod
+from sanxiang.publicity import signals
 from sanxiang.publicity.choices import PendingAction, PublicationKind, PublicationStatus, PublicStatus
 from sanxiang.publicity.models import Publication, PublicDecision, PublicDecisionVersion
 from sanxiang.records import services as records
@@ -421,6 +422,9 @@ def _write_snapshot(pub: Publication, body: dict[str, Any], actor, *, event: str
         entry_seq=entry.seq,
         entry_hash=entry.hash,
     )
+    signals.publication_changed.send(
+        sender=Publication, publication=pub, change=event, snapshot=snapshot, note=note
+    )
 
 
 def _public_event(pub: Publication, event: str, note: str, actor, status: str | None = None) -> None:
@@ -498,6 +502,11 @@ def _withdraw(pub: Publication, *, actor, reason: str) -> Publication:
     )
     if pub.kind == PublicationKind.DECISION:
         _public_event(pub, "withdrawn", reason, actor, status=PublicStatus.WITHDRAWN)
+        snapshot = PublicDecision.objects.filter(publication_ref=pub.pk).first()
+        if snapshot is not None:
+            signals.publication_changed.send(
+                sender=Publication, publication=pub, change="withdrawn", snapshot=snapshot, note=reason
+            )
     else:
         _append(pub, "withdrawn", actor, {"reason": reason})
     return pub

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import transaction
 
 from sanxiang.core import clock
-from sanxiang.records import canonical, keys, merkle
+from sanxiang.records import canonical, keys, merkle, signals
 from sanxiang.records.models import Checkpoint, LogHead
 
 DEFAULT_ORIGIN = "sanxiang.records"
@@ -132,7 +132,7 @@ def make_checkpoint(*, force: bool = False) -> Checkpoint | None:
     root = merkle.root(frontier)
     at = clock.now()
     note = sign_note(note_text(head.size, root, at))
-    return Checkpoint.objects.create(
+    checkpoint = Checkpoint.objects.create(
         number=(latest.number + 1) if latest else 1,
         size=head.size,
         root=root.hex(),
@@ -141,6 +141,8 @@ def make_checkpoint(*, force: bool = False) -> Checkpoint | None:
         note=note,
         frontier=head.frontier,
     )
+    signals.checkpoint_signed.send(sender=Checkpoint, checkpoint=checkpoint)
+    return checkpoint
 
 
 def latest() -> Checkpoint | None:
