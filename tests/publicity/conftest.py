@@ -8,4 +8,3 @@ def _fresh_rule_cache():
 
     yield
     rules.cache.invalidate()
-

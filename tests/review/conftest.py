@@ -9,4 +9,3 @@ def _fresh_rule_cache():
     rules.cache.invalidate()
     yield
     rules.cache.invalidate()
-
