@@ -285,8 +285,13 @@ def test_export_imports_back_round_trip(boss, world, tmp_path):
 
 
 def test_publications_feed_in_the_shuang_gongshi_layout_through_the_registered_source(boss, tmp_path):
-    with pytest.raises(DomainError):
-        exporters.export("publications-penalty", "csv", tmp_path / "p.csv", actor=boss)
+    previous = publications._providers.pop("penalty", None)  # exchange.feeds registers the real one
+    try:
+        with pytest.raises(DomainError):
+            exporters.export("publications-penalty", "csv", tmp_path / "p.csv", actor=boss)
+    finally:
+        if previous is not None:
+            publications.register_source("penalty", previous)
 
     def stand_in(since, until):
         yield {
@@ -304,12 +309,15 @@ def test_publications_feed_in_the_shuang_gongshi_layout_through_the_registered_s
             "CF_CFJG": "测试市场监督管理局",
         }
 
+    previous = publications._providers.get("penalty")
     publications.register_source("penalty", stand_in)
     try:
         result = exporters.export("publications-penalty", "csv", tmp_path / "p.csv", actor=boss)
         keys = exporters.export("publications-penalty", "json", tmp_path / "p.json", actor=boss)
     finally:
         publications.unregister_source("penalty")
+        if previous is not None:
+            publications.register_source("penalty", previous)
     lines = (tmp_path / "p.csv").read_text(encoding="utf-8-sig").splitlines()
     header = lines[0].split(",")
     assert header[0] == "行政相对人名称" and header[13] == "行政处罚决定书文号" and len(header) == 30

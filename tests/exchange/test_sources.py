@@ -73,3 +73,28 @@ def test_senders_never_import_exchange(app):
                 else []
             )
             assert not any(n.startswith("sanxiang.exchange") for n in names), path
+
+
+def test_the_penalty_feed_exports_the_masked_public_snapshot(world, tmp_path):
+    import json
+
+    from sanxiang.exchange import exporters
+    from tests.exchange.helpers import admin
+
+    case = decided_case(world)
+    pub = publish_case(world, case)
+    result = exporters.export("publications-penalty", "json", tmp_path / "p.json", actor=admin(world))
+    assert result["rows"] == 1
+    row = json.loads((tmp_path / "p.json").read_text())["rows"][0]
+    assert row["CF_XDR_MC"] == "王某某" and "王建国" not in json.dumps(row, ensure_ascii=False)
+    assert row["CF_XDR_ZJHM"] == ""  # no ID number leaves
+    # only the agency's credit code is missing (the factory agency has none) — reported, not hidden
+    assert set(result["missing_required"]) == (
+        {"CF_CFJGDM", "CF_SJLYDM"} if not world.agency.credit_code else set()
+    )
+    assert row["CF_NR_FK"] == f"{case.fine_amount / 10000:.6f}"  # in 10,000 CNY
+    assert row["CF_CFJG"] == world.agency.name
+    publicity.withdraw(pub, actor=editor(world), reason="复议撤销原决定")
+    assert (
+        exporters.export("publications-penalty", "csv", tmp_path / "p.csv", actor=admin(world))["rows"] == 0
+    )

@@ -11,7 +11,9 @@ class ExchangeConfig(AppConfig):
     def ready(self):
         from sanxiang.core import ticks, workbench
         from sanxiang.core.roles import Role
-        from sanxiang.exchange import delivery, receivers  # noqa: F401
+        from sanxiang.exchange import delivery, feeds, receivers  # noqa: F401
+
+        feeds.register()  # the 双公示 feeds read publicity's public snapshots
 
         workbench.register_nav(
             N_("数据交换"), "exchange:overview", roles={Role.ADMIN, Role.SUPERVISOR}, order=80
