@@ -8,7 +8,9 @@
     proofs.jsonl     for each entry: its inclusion proof in the checkpoint's tree
     checkpoint.txt   the signed checkpoint (C2SP signed note)
     public-key.pem   the log's public key (compare its fingerprint with /portal/transparency/)
-    files/…          every stored file an entry names by `sha256` (evidence, documents)
+    files/…          every stored file an entry names by `sha256`: evidence blobs, and the
+                     frozen content of each issued document (canonical JSON, `files/<sha256>.json`,
+                     supplied by the documents app through `register_attachments`)
     README.txt       the same in words, and how to verify
 
 The export is itself a read of the case and is logged (I7) before the checkpoint is made, so the
@@ -34,6 +36,16 @@ from sanxiang.records.models import Blob, Entry, Evidence
 
 FORMAT = "sanxiang-dossier/1"
 MANIFEST_PREFIX = b"sanxiang-dossier-manifest/1\n"
+
+# Apps whose entries name a hash that is not a stored blob (documents: the hash of the frozen
+# content) supply those bytes here, so the dossier holds everything its entries name.
+# fn(case, wanted: set of sha256 hex) -> iterable of (sha256, extension, bytes)
+_attachments: list = []
+
+
+def register_attachments(fn) -> None:
+    if fn not in _attachments:
+        _attachments.append(fn)
 
 
 def export_for(user, case, *, door: str, reason: str = "") -> Path:
@@ -75,6 +87,12 @@ def write(case, *, exported_by: str, path: Path | None = None) -> Path:
         blobs = _referenced_blobs(entries)
         for blob in blobs:
             files.append(_put_blob(archive, blob))
+        wanted = _named_hashes(entries) - {b.sha256 for b in blobs}
+        for provide in _attachments:
+            for sha, ext, data in provide(case, wanted):
+                if sha in wanted and hashlib.sha256(data).hexdigest() == sha:
+                    files.append(_put(archive, f"files/{sha}.{ext}", data))
+                    wanted.discard(sha)
         files.append(_put(archive, "README.txt", _readme(case, entries, blobs, checkpoint).encode("utf-8")))
         streams: dict[str, dict] = {}
         for entry in entries:
@@ -122,6 +140,15 @@ def _put_blob(archive: zipfile.ZipFile, blob: Blob) -> dict:
             size += len(block)
             target.write(block)
     return {"path": name, "sha256": digest.hexdigest(), "size": size, "media_type": blob.media_type}
+
+
+def _named_hashes(entries: list[Entry]) -> set[str]:
+    named = set()
+    for entry in entries:
+        sha = json.loads(entry.body)["payload"].get("sha256")
+        if isinstance(sha, str):
+            named.add(sha)
+    return named
 
 
 def _referenced_blobs(entries: list[Entry]) -> list[Blob]:
