@@ -36,7 +36,8 @@ def test_report_counts_decisions_fines_and_timeliness(year_2025):
     timeliness = sections["publication"]["total"]
     assert timeliness[1:4] == [2, 1, 0]  # two decisions, one published on time, none late
     assert timeliness[4] == 1  # the simple-procedure decision is still unpublished and past due
-    assert sections["reviews"]["available"] is False and sections["av_coverage"]["available"] is False
+    assert sections["reviews"]["available"] is True  # registered by the review app
+    assert sections["av_coverage"]["available"] is False  # no source yet: shown as "—"
 
 
 def test_sections_plug_in_by_registration(db):

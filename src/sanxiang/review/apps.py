@@ -15,6 +15,9 @@ class ReviewConfig(AppConfig):
         from sanxiang.review import gate, panels, receivers  # noqa: F401
 
         gate.register()
+        from sanxiang.review import annual
+
+        annual.register()  # the annual statistics report's review section
         workbench.register_nav(
             N_("法制审核"), "review:queue", roles={Role.REVIEWER, Role.HEAD, Role.SUPERVISOR}, order=20
         )
