@@ -21,6 +21,22 @@ class ClueQuerySet(RestrictedQuerySet):
         return self.exclude(status__in=[ClueStatus.MERGED, ClueStatus.DISMISSED, ClueStatus.CLOSED])
 
 
+class FollowUpQuerySet(RestrictedQuerySet):
+    def restrict(self, user, action: str = "view") -> FollowUpQuerySet:
+        """The supervising agency's scope, plus the items assigned to the user or their agency."""
+        from django.db.models import Q
+
+        from sanxiang.core.scoping import agency_scope_q
+
+        q = agency_scope_q(user, "agency", action)
+        if getattr(user, "is_authenticated", False) and getattr(user, "agency_id", None):
+            q |= Q(owner=user) | Q(assignee_agency_id=user.agency_id)
+        return self.filter(q)
+
+    def open(self) -> FollowUpQuerySet:
+        return self.exclude(status=FollowUpStatus.CLOSED)
+
+
 class Clue(AuditedModel):
     """问题线索 — one problem reported through a channel (or raised by a clue model)."""
 
@@ -171,7 +187,7 @@ class FollowUp(AuditedModel):
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = FollowUpQuerySet.as_manager()
     scope_agency_lookup = "agency"
 
     class Meta:
