@@ -171,3 +171,61 @@ def amend_finding(finding: Finding, *, actor, reason: str, changes: dict[str, An
         agency=finding.supervising_agency or finding.agency,
     )
     return finding
+
+
+@transaction.atomic
+def record_inspection(
+    *,
+    actor,
+    party,
+    inspected_on: dt.date,
+    basis: str = "",
+    planned: bool = False,
+    plan_ref: str = "",
+    inspectors=(),
+    case=None,
+    note: str = "",
+):
+    """涉企检查登记 — one inspection of an enterprise by the actor's agency (who, when, basis,
+    planned or not), the data the 乱检查 detection rule reads."""
+    from sanxiang.core.errors import Forbidden
+    from sanxiang.supervision.models import InspectionVisit
+
+    agency = getattr(actor, "agency", None)
+    if agency is None or not actor.roles:
+        raise Forbidden("supervision.forbidden", "无权登记检查。")
+    if inspected_on > clock.today():
+        raise InvalidInput("supervision.inspection.future", "检查日期不能晚于今天。", field="inspected_on")
+    if planned and not str(plan_ref or basis).strip():
+        raise InvalidInput(
+            "supervision.inspection.plan", "计划内检查须注明计划编号或依据。", field="plan_ref"
+        )
+    visit = InspectionVisit.objects.create(
+        agency=agency,
+        party=party,
+        case=case,
+        inspected_on=inspected_on,
+        basis=str(basis or "")[:300],
+        planned=planned,
+        plan_ref=str(plan_ref or "")[:60],
+        note=str(note or ""),
+        created_by=actor,
+        updated_by=actor,
+    )
+    if inspectors:
+        visit.inspectors.add(*inspectors)
+    record(
+        f"inspections:{agency.code}",
+        "inspection.recorded",
+        {
+            "party": party.name,
+            "on": inspected_on.isoformat(),
+            "basis": visit.basis,
+            "planned": planned,
+            "plan_ref": visit.plan_ref,
+            "case": case.number if case else None,
+        },
+        actor=actor,
+        agency=agency,
+    )
+    return visit
