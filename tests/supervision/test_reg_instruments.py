@@ -45,9 +45,9 @@ def opinion(g, **kw):
 def test_issue_numbers_and_default_time_limit(g):
     first, second = opinion(g), opinion(g)
     assert first.number == "监司监意〔2026〕1号" and second.number == "监司监意〔2026〕2号"
-    # SX-SUP-01.opinion: 30 calendar days from 2026-03-10, rolled to a working day
+    # SX-SUP-10.opinion: 30 calendar days from 2026-03-10, rolled to a working day
     assert first.time_limit == dt.date(2026, 4, 9)
-    assert "SX-SUP-01" in first.time_limit_rule
+    assert "SX-SUP-10" in first.time_limit_rule
     assert first.status == InstrumentStatus.ISSUED and first.due_party == "issuer"
     assert first.relation == "government" and first.addressee == g.county_dept.name
 

@@ -1,13 +1,16 @@
-"""Supervision models, one module per concern; every model is re-exported here so Django finds it."""
+"""Supervision models. Each helper's module is imported here (one line each)."""
 
+from sanxiang.supervision.models.clues import Clue, FollowUp  # noqa: F401
+from sanxiang.supervision.models.evaluation import (  # noqa: F401
+    Evaluation,
+    EvaluationItem,
+    EvaluationRule,
+)
+from sanxiang.supervision.models.findings import Finding, FindingAmendment, InspectionVisit  # noqa: F401
 from sanxiang.supervision.models.instruments import (  # noqa: F401
     Instrument,
     InstrumentEvent,
     RectificationEvidence,
     RectificationReport,
 )
-from sanxiang.supervision.models.tasks import (  # noqa: F401
-    SupervisionTask,
-    TaskMember,
-    TaskTemplate,
-)
+from sanxiang.supervision.models.tasks import SupervisionTask, TaskMember, TaskTemplate  # noqa: F401

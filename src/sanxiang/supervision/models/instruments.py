@@ -66,6 +66,9 @@ class Instrument(models.Model):
         on_delete=models.PROTECT,
         related_name="instruments",
     )
+    findings = models.ManyToManyField(
+        "supervision.Finding", verbose_name=_("所针对的问题"), blank=True, related_name="instruments"
+    )
     title = models.CharField(_("标题"), max_length=200)
     facts = models.TextField(_("发现的问题"))
     requirements = models.TextField(_("纠正要求"))

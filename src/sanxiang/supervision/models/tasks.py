@@ -98,6 +98,17 @@ class SupervisionTask(models.Model):
         on_delete=models.PROTECT,
         related_name="tasks",
     )
+    source_clue = models.ForeignKey(
+        "supervision.Clue",
+        verbose_name=_("来源线索"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="key_tasks",
+    )
+    findings = models.ManyToManyField(
+        "supervision.Finding", verbose_name=_("发现的问题"), blank=True, related_name="tasks"
+    )
     listed = models.BooleanField(_("挂牌督办"), default=False)
     escalated_to = models.ForeignKey(
         "org.Agency",

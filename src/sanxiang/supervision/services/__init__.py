@@ -1,2 +1,1 @@
-"""State changes and read helpers of supervision, one module per concern (graph, tasks,
-instruments, oversight, report, registers)."""
+"""Supervision services: every state change of the supervision app goes through these modules."""

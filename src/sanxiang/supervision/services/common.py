@@ -1,46 +1,59 @@
-"""What every supervision service shares: the record entry of each act, the exchange signal, the
-read log (Art. 40: every supervisor read is logged) and due dates from rule parameters (I8)."""
+"""Helpers shared by the clue, follow-up, finding and evaluation services."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
-
 from sanxiang.catalog import rules
 from sanxiang.core import calendar, clock
+from sanxiang.core.errors import Forbidden
+from sanxiang.core.roles import Role
+from sanxiang.core.scoping import agency_in_scope
+from sanxiang.org.models import Agency
 from sanxiang.records import services as records
-from sanxiang.supervision.signals import supervision_changed
 
 
-def record(obj, kind: str, actor, payload: dict[str, Any], *, agency=None) -> None:
-    """Append the act to the object's own record stream (I2), in the caller's transaction."""
-    records.append(
-        kind=f"supervision.{kind}",
-        payload=payload,
-        actor=actor,
-        stream=obj.stream,
-        agency=agency or getattr(obj, "agency", None) or getattr(obj, "issuer", None),
-    )
+def supervising_body(agency: Agency) -> Agency:
+    """The justice bureau (监督机构) nearest above `agency` in the division tree; the agency itself
+    when there is none (e.g. a fresh installation without a justice bureau)."""
+    if agency.is_justice_bureau:
+        return agency
+    path = agency.division.path
+    bureaus = [
+        b
+        for b in Agency.objects.filter(is_justice_bureau=True).select_related("division")
+        if path.startswith(b.division.path)
+    ]
+    if not bureaus:
+        return agency
+    return max(bureaus, key=lambda b: len(b.division.path))
 
 
-def emit(topic: str, key: str, payload: dict[str, Any], agency) -> None:
-    supervision_changed.send(None, topic=topic, key=key, payload=payload, agency=agency)
+def step_due(start: dt.date, step: str, *, agency: Any = None) -> tuple[dt.date, str, bool]:
+    """The due date of a clue/follow-up step (SX-SUP-01.<step>, working days on the Chinese
+    calendar with make-up workdays); returns (date, citation, provisional)."""
+    value = rules.param(f"SX-SUP-01.{step}", on=start, agency=agency)
+    due = calendar.due_date(start, int(value.value), value.unit or "working_days")
+    return due.date, value.citation, due.provisional
 
 
-def log_read(user, obj, *, what: str) -> None:
-    """Log a staff read of a supervision object (Art. 40) as a record entry of its stream."""
-    with transaction.atomic():
-        record(obj, "read", user, {"object": what, "id": obj.pk, "user": user.username})
+def require_supervisor(actor, agency: Agency, *, action: str = "change") -> None:
+    """Acts on supervision objects: a supervisor (or head) of the owning agency, or for reads a
+    supervisor whose division covers it."""
+    if actor is None or getattr(actor, "agency", None) is None:
+        raise Forbidden("supervision.forbidden", "无权办理该事项。")
+    if not (actor.has_role(Role.SUPERVISOR) or actor.has_role(Role.HEAD)):
+        raise Forbidden("supervision.forbidden", "只有执法监督人员或负责人可以办理该事项。")
+    if not agency_in_scope(actor, agency, action):
+        raise Forbidden("supervision.forbidden", "该事项不在您的监督范围内。")
 
 
-def due_from_rule(code: str, start: dt.date | None = None) -> tuple[dt.date, str]:
-    """The due date a rule parameter sets from `start` (default today) and the rule's citation."""
-    start = start or clock.today()
-    rule = rules.param(code, on=start)
-    return calendar.due_date(start, int(rule.value), rule.unit).date, rule.citation
+def record(stream: str, kind: str, payload: dict[str, Any], *, actor=None, agency=None, case=None):
+    """Append one act to the record log (DESIGN.md I2): supervision acts that are not acts of a
+    case chain in their own stream (clue:…, followup:…, finding:…, evaluation:…)."""
+    return records.append(kind=kind, payload=payload, actor=actor, agency=agency, stream=stream, case=case)
 
 
-def iso(value) -> str | None:
-    return value.isoformat() if value else None
+def today() -> dt.date:
+    return clock.today()

@@ -31,7 +31,7 @@ from sanxiang.supervision.models.instruments import (
 )
 from sanxiang.supervision.models.tasks import SupervisionTask
 from sanxiang.supervision.services import graph
-from sanxiang.supervision.services.common import due_from_rule, emit, iso, record
+from sanxiang.supervision.services.reg_common import due_from_rule, emit, iso, record
 
 ISSUER, TARGET = "issuer", "target"
 
@@ -55,6 +55,11 @@ def _payload(inst: Instrument) -> dict[str, Any]:
         "served_at": iso(inst.served_at),
         "closed_at": iso(inst.closed_at),
         "escalated_at": iso(inst.escalated_at),
+        "findings": sorted(inst.findings.values_list("number", flat=True)),
+        "rectification": [
+            {"submitted_at": iso(r.submitted_at), "accepted": r.accepted, "verified_at": iso(r.verified_at)}
+            for r in inst.reports.all()
+        ],
     }
 
 
@@ -104,7 +109,7 @@ def _target_side(inst: Instrument, actor) -> None:
 
 def _time_limit(kind: str, given: dt.date | None) -> tuple[dt.date, str]:
     if given is None:
-        return due_from_rule(f"SX-SUP-01.{kind}")
+        return due_from_rule(f"SX-SUP-10.{kind}")
     if given <= clock.today():
         raise InvalidInput(
             "supervision.instrument.time_limit_past", _("整改（答复）期限须晚于今天。"), field="time_limit"
@@ -124,6 +129,7 @@ def issue(
     legal_basis: str,
     time_limit: dt.date | None = None,
     task: SupervisionTask | None = None,
+    findings: Sequence[Any] = (),
 ) -> Instrument:
     """制发 — checked against the supervision graph: who may issue what to whom (Arts. 2, 6, 42)."""
     if kind not in InstrumentKind.values:
@@ -151,9 +157,13 @@ def issue(
         )
     if task is not None and task.agency_id != issuer.pk:
         raise InvalidInput("supervision.instrument.task", _("所属任务须为本机关的监督任务。"), field="task")
+    if any(f.agency_id != target.pk and graph.subject_of(f.agency).pk != target.pk for f in findings):
+        raise InvalidInput(
+            "supervision.instrument.finding_agency", _("所针对的问题须为被监督机关的问题。"), field="findings"
+        )
     limit, citation = _time_limit(kind, time_limit)
     today = clock.today()
-    serve_due, _citation = due_from_rule("SX-SUP-02.serve", today)
+    serve_due, _citation = due_from_rule("SX-SUP-11.serve", today)
     n = sequences.next_value(f"supervision.instrument:{issuer.pk}:{kind}:{today.year}")
     inst = Instrument.objects.create(
         number=f"{issuer.short_name}{NUMBER_WORD[kind]}〔{today.year}〕{n}号",
@@ -175,7 +185,8 @@ def issue(
         due_party=ISSUER,
         issued_at=clock.now(),
     )
-    _act(inst, EventKind.ISSUED, actor, relation=found.value)
+    inst.findings.set(findings)
+    _act(inst, EventKind.ISSUED, actor, relation=found.value, findings=[f.number for f in findings])
     return inst
 
 
@@ -231,7 +242,7 @@ def submit_report(
     )
     for blob, name in evidence:
         RectificationEvidence.objects.create(report=report, blob=blob, name=name[:255])
-    verify_due, _citation = due_from_rule("SX-SUP-02.verify")
+    verify_due, _citation = due_from_rule("SX-SUP-11.verify")
     inst.status, inst.due_on, inst.due_party = InstrumentStatus.REPORTED, verify_due, ISSUER
     inst.save(update_fields=["status", "due_on", "due_party"])
     _act(inst, EventKind.REPORTED, actor, text.strip(), evidence=[b.sha256 for b, _n in evidence])
@@ -303,12 +314,29 @@ def escalate(inst: Instrument, *, actor: User, reason: str) -> Instrument:
 
 
 @transaction.atomic
-def record_obstruction(inst: Instrument, *, actor: User, text: str) -> InstrumentEvent:
-    """拒绝、阻挠监督 (Art. 41) — recorded as its own fact with its description, never deleted."""
+def record_obstruction(inst: Instrument, *, actor: User, text: str, evidence: str = "") -> Any:
+    """拒绝、阻挠监督 (Art. 41) — recorded as its own finding of the target (never deleted, only
+    amended with a reason) and as an event of the instrument. Returns the finding."""
+    from sanxiang.supervision.choices import MisconductKind, Severity
+    from sanxiang.supervision.services import findings as finding_services
+
     inst = _lock(inst)
     _issuer_side(inst, actor)
     if not text.strip():
         raise InvalidInput(
             "supervision.obstruction.text", _("请写明拒绝、阻挠监督的具体情形和证据。"), field="text"
         )
-    return _act(inst, EventKind.OBSTRUCTION, actor, text.strip(), article="《行政执法监督条例》第41条")
+    finding = finding_services.create_finding(
+        actor=actor,
+        kind=MisconductKind.OBSTRUCTION,
+        agency=inst.target,
+        title=f"拒绝、阻挠监督（{inst.number}）",
+        description=text.strip(),
+        evidence=[{"type": "instrument", "ref": inst.number, "text": evidence.strip() or text.strip()}],
+        rule_code="REG-41",
+        rule_citation="《行政执法监督条例》第41条",
+        severity=Severity.MAJOR,
+    )
+    inst.findings.add(finding)
+    _act(inst, EventKind.OBSTRUCTION, actor, text.strip(), finding=finding.number)
+    return finding

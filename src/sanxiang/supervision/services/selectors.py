@@ -112,6 +112,49 @@ class BureauRow:
 OVERDUE_SOURCES: list = []
 
 
+def _clue_items(organs, today) -> list[dict[str, Any]]:
+    """Clues past their step's due date and open follow-up items past theirs (clues module)."""
+    from django.urls import reverse
+
+    from sanxiang.supervision.choices import ClueStatus, FollowUpStatus
+    from sanxiang.supervision.models.clues import Clue, FollowUp
+
+    items = []
+    done = (ClueStatus.CLOSED, ClueStatus.DISMISSED, ClueStatus.MERGED)
+    clues = Clue.objects.filter(agency__in=organs, step_due_on__lt=today).exclude(status__in=done)
+    for clue in clues.select_related("owner"):
+        items.append(
+            {
+                "bureau_id": clue.agency_id,
+                "kind": "线索",
+                "label": f"{clue.number} {clue.title}",
+                "url": reverse("supervision:clue", args=[clue.pk]),
+                "due_on": clue.step_due_on,
+                "owner": clue.owner,
+                "status": clue.get_status_display(),
+            }
+        )
+    follow_ups = FollowUp.objects.filter(agency__in=organs, due_on__lt=today).exclude(
+        status=FollowUpStatus.CLOSED
+    )
+    for item in follow_ups.select_related("owner"):
+        items.append(
+            {
+                "bureau_id": item.agency_id,
+                "kind": "跟进事项",
+                "label": f"{item.number} {item.title}",
+                "url": reverse("supervision:follow_up", args=[item.pk]),
+                "due_on": item.due_on,
+                "owner": item.owner,
+                "status": item.get_status_display(),
+            }
+        )
+    return items
+
+
+OVERDUE_SOURCES.append(_clue_items)
+
+
 def overdue_by_bureau(user, *, bureau_id: int | None = None) -> list[BureauRow]:
     """Overdue open items of every supervision organ at or below the user's, grouped by organ."""
     if not is_supervisor(user):

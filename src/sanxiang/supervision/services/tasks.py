@@ -25,7 +25,7 @@ from sanxiang.supervision.models.tasks import (
     TaskTemplate,
 )
 from sanxiang.supervision.services import graph
-from sanxiang.supervision.services.common import emit, iso, record
+from sanxiang.supervision.services.reg_common import emit, iso, record
 
 
 def _require_supervisor(actor, *, issuing: bool = True) -> Agency:
@@ -61,6 +61,8 @@ def _payload(task: SupervisionTask) -> dict[str, Any]:
         "scope": sorted(task.scope.values_list("code", flat=True)),
         "template": task.template.code if task.template_id else None,
         "listed": task.listed,
+        "source_clue": task.source_clue.number if task.source_clue_id else None,
+        "findings": sorted(task.findings.values_list("number", flat=True)),
         "checklist": task.checklist,
         "outcome": task.outcome,
         "reported_at": iso(task.reported_at),
@@ -107,6 +109,7 @@ def create_task(
     template: TaskTemplate | None = None,
     listed: bool = False,
     owner: User | None = None,
+    source_clue=None,
 ) -> SupervisionTask:
     """立项 — a task of the actor's supervision organ over agencies in its graph."""
     agency = _require_supervisor(actor)
@@ -149,6 +152,7 @@ def create_task(
         window_end=window_end,
         due_on=due_on,
         template=template,
+        source_clue=source_clue,
         listed=listed and kind == TaskKind.KEY,
         created_by=actor,
     )
@@ -199,7 +203,7 @@ def import_template(data: dict[str, Any], *, actor: User) -> TaskTemplate:
 
 
 def _max_access_until(start: dt.date) -> dt.date:
-    rule = rules.param("SX-SUP-03.max_access", on=start)
+    rule = rules.param("SX-SUP-12.max_access", on=start)
     return start + dt.timedelta(days=int(rule.value))
 
 
@@ -235,7 +239,7 @@ def add_member(
         if access_until > _max_access_until(access_from):
             raise InvalidInput(
                 "supervision.invited.access_too_long",
-                _("授权期限超过允许的最长期限（%s）。") % rules.param("SX-SUP-03.max_access").citation,
+                _("授权期限超过允许的最长期限（%s）。") % rules.param("SX-SUP-12.max_access").citation,
                 field="access_until",
             )
     elif role in (MemberRole.MEMBER, MemberRole.LEAD):
@@ -412,4 +416,45 @@ def escalate_task(task: SupervisionTask, *, actor: User, reason: str) -> Supervi
     task.save(update_fields=["escalated_to", "listed"])
     record(task, "task.escalated", actor, {"to": upper.code, "reason": reason})
     _emit(task, "escalated")
+    return task
+
+
+@transaction.atomic
+def open_key_supervision(
+    clue, *, actor: User, window_end: dt.date, plan: str = "", listed: bool = False
+) -> SupervisionTask:
+    """A clue escalated to key supervision (转重点监督) becomes a key task over the agencies it
+    names; the clue keeps its own workflow and links to the task."""
+    from sanxiang.supervision.choices import ClueStatus
+
+    if not clue.is_key or clue.status != ClueStatus.ESCALATED:
+        raise DomainError("supervision.task.clue_not_key", _("只有研判为转重点监督的线索可以立项重点监督。"))
+    if clue.key_tasks.exists():
+        raise DomainError("supervision.task.clue_has_task", _("该线索已立项重点监督任务。"))
+    scope = [a for a in clue.agencies.all() if a.pk != actor.agency_id]
+    return create_task(
+        actor=actor,
+        kind=TaskKind.KEY,
+        title=f"重点监督：{clue.title}",
+        scope=scope,
+        window_start=clock.today(),
+        window_end=window_end,
+        plan=plan or clue.assessment,
+        methods=[Method.DOCUMENT_REVIEW, Method.SITE_INSPECTION],
+        listed=listed,
+        source_clue=clue,
+    )
+
+
+@transaction.atomic
+def add_finding(task: SupervisionTask, *, actor: User, finding) -> SupervisionTask:
+    """A finding of the task's work (任务发现的问题), linked to the task; the finding itself is made
+    with the findings service and is never deleted."""
+    task = _lock(task)
+    _owner_side(task, actor)
+    if not task.scope.filter(pk=finding.agency_id).exists():
+        raise InvalidInput("supervision.task.finding_scope", _("该问题的执法主体不在本任务的监督对象中。"))
+    task.findings.add(finding)
+    record(task, "task.finding", actor, {"finding": finding.number, "kind": finding.kind})
+    _emit(task, "finding")
     return task

@@ -1,0 +1,1 @@
+from sanxiang.supervision import clue_admin  # noqa: F401
