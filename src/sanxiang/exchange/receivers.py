@@ -9,6 +9,7 @@ from django.dispatch import receiver
 from sanxiang.cases.signals import case_transitioned
 from sanxiang.exchange import outbox
 from sanxiang.org.signals import certificate_changed
+from sanxiang.supervision.signals import supervision_changed
 
 # transition name -> topic. The decision acts of every procedure, and remedies (复议/诉讼结果)
 # that change or revoke a decision.
@@ -34,3 +35,9 @@ def _certificate(sender, certificate, actor, change, **_):
         outbox.certificate_payload(certificate, change),
         agency=certificate.holder.agency,
     )
+
+
+@receiver(supervision_changed, dispatch_uid="exchange.supervision")
+def _supervision(sender, topic, key, payload, agency, **_):
+    """Tasks, instruments, rectification status, findings and registers (《行政执法监督条例》 Art. 37)."""
+    outbox.enqueue(topic, key, payload, agency=agency)

@@ -10,6 +10,10 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("执法监督")
 
     def ready(self):
+        # --- graph, tasks, instruments, oversight, report (issue 11, reg) ---
+        from sanxiang.supervision.reg_wiring import ready as reg_ready
+
+        reg_ready()
         # --- clues, findings, case-file evaluation (issues 7 and 11) ---
         from sanxiang.cases import page_sections
         from sanxiang.core import ticks, workbench
