@@ -160,3 +160,40 @@ def test_overdue_items_are_visible_upward(g):
         assert selectors.instrument_for(g.city_sup, inst.pk) == inst
     with clock.frozen(dt.datetime(2026, 3, 11, 9)):
         assert selectors.overdue_by_bureau(g.city_sup)[0].total == 0
+
+
+def _escalated_clue(g):
+    from sanxiang.supervision.services import clues
+
+    clue = clues.register_clue(
+        actor=g.city_sup,
+        channel="hotline",
+        title="反映重复检查",
+        content="一个月内检查4次",
+        hotline_order_no="20260310004512",
+        agencies=[g.county_dept],
+    )
+    return clues.assess(
+        clue, actor=g.city_sup, assessment="群众反映强烈", decision="escalate", reason="典型问题"
+    )
+
+
+def test_a_12345_clue_becomes_a_key_task(g):
+    clue = _escalated_clue(g)
+    task = svc.open_key_supervision(clue, actor=g.city_sup, window_end=dt.date(2026, 4, 10), listed=True)
+    assert task.kind == "key" and task.source_clue == clue and list(task.scope.all()) == [g.county_dept]
+    with pytest.raises(DomainError) as refused:
+        svc.open_key_supervision(clue, actor=g.city_sup, window_end=dt.date(2026, 4, 10))
+    assert refused.value.code == "supervision.task.clue_has_task"
+
+
+def test_web_clue_to_key_task(client, g):
+    from tests.factories import PASSWORD
+
+    clue = _escalated_clue(g)
+    client.login(username=g.city_sup.username, password=PASSWORD)
+    assert clue.number in client.get("/supervision/tasks/").content.decode()
+    response = client.post(f"/supervision/tasks/from-clue/{clue.pk}/", {"window_end": "2026-04-10"})
+    task = SupervisionTask.objects.get(source_clue=clue)
+    assert response.status_code == 302 and task.kind == "key"
+    assert clue.number in client.get(f"/supervision/tasks/{task.pk}/").content.decode()

@@ -8,6 +8,7 @@ urlpatterns = [
     path("graph/", views.graph_view, name="graph"),
     path("tasks/", views.task_list, name="tasks"),
     path("tasks/new/", views.task_new, name="task_new"),
+    path("tasks/from-clue/<int:clue_pk>/", views.task_from_clue, name="task_from_clue"),
     path("tasks/templates/import/", views.template_import, name="template_import"),
     path("tasks/<int:pk>/", views.task_detail, name="task"),
     path("tasks/<int:pk>/ack/", views.task_ack, name="task_ack"),

@@ -98,8 +98,44 @@ def task_list(request):
             "kinds": TaskKind.choices,
             "kind": kind,
             "may_create": selectors.is_supervisor(request.user) and not request.user.agency.is_justice_office,
+            "pending_clues": _pending_clues(request.user),
         },
     )
+
+
+def _pending_clues(user):
+    """Clues assessed 转重点监督 that have no key task yet: the supervisor opens one here."""
+    from sanxiang.supervision.choices import ClueStatus
+    from sanxiang.supervision.models.clues import Clue
+
+    if not selectors.is_supervisor(user) or user.agency.is_justice_office:
+        return []
+    return Clue.objects.restrict(user).filter(
+        status=ClueStatus.ESCALATED, agency=user.agency, key_tasks__isnull=True
+    )[:50]
+
+
+@login_required
+@require_POST
+def task_from_clue(request, clue_pk):
+    from sanxiang.supervision.models.clues import Clue
+
+    _staff(request)
+    clue = Clue.objects.restrict(request.user).filter(pk=clue_pk).first()
+    if clue is None:
+        raise Http404
+    try:
+        task = task_svc.open_key_supervision(
+            clue,
+            actor=request.user,
+            window_end=_date(request.POST.get("window_end", ""), "window_end") or clock.today(),
+            listed=request.POST.get("listed") == "on",
+        )
+    except DomainError as refusal:
+        messages.error(request, refusal.message)
+        return redirect("supervision:tasks")
+    messages.success(request, _("已立项重点监督任务。"))
+    return redirect("supervision:task", pk=task.pk)
 
 
 @login_required
