@@ -214,3 +214,14 @@ def test_cli_report(tmp_path, g):
         assert out.read_bytes().startswith(magic), fmt
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "行政执法监督意见书" in html and g.county_dept.name in html
+
+
+def test_admin_is_read_only_and_scoped(client, g):
+    from sanxiang.org.models import User
+
+    inst = inst_svc.issue(actor=g.city_sup, target=g.county_dept, **BODY)
+    admin = User.objects.create_superuser("sup-admin", password=PASSWORD, agency=g.city_bureau)
+    client.login(username=admin.username, password=PASSWORD)
+    assert client.get("/admin/supervision/instrument/").status_code == 200
+    assert client.post(f"/admin/supervision/instrument/{inst.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert Instrument.objects.filter(pk=inst.pk).exists()
