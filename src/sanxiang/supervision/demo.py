@@ -1,9 +1,8 @@
-"""Supervision in the demo. Each helper's part registers its own hooks (one line each)."""
-
-from __future__ import annotations
+"""The supervision app in the demo: each area adds its own part (one line each)."""
 
 
 def register(hooks) -> None:
-    from sanxiang.supervision import demo_reg
+    from sanxiang.supervision import demo_clues, demo_reg
 
+    demo_clues.register(hooks)
     demo_reg.register(hooks)

@@ -126,7 +126,7 @@ def register_clue(
         hotline_order_no = validate_hotline_order(hotline_order_no, agency=agency, on=received_on)
     due, citation, provisional = step_due(received_on, "assess", agency=agency)
     clue = Clue.objects.create(
-        number=_number("XS", f"clue:{agency.code}", received_on),
+        number=_number("XS", "clue", received_on),
         agency=agency,
         channel=channel,
         title=title,
@@ -454,7 +454,7 @@ def open_follow_up(
         raise InvalidInput("supervision.followup.due_past", "办理期限不能早于今天。", field="due_on")
     assigned = owner is not None or assignee_agency is not None
     item = FollowUp.objects.create(
-        number=_number("GJ", f"followup:{agency.code}", today),
+        number=_number("GJ", "followup", today),
         agency=agency,
         kind=kind,
         title=_clean(title, "title", "事项"),

@@ -35,7 +35,13 @@ def step_due(start: dt.date, step: str, *, agency: Any = None) -> tuple[dt.date,
     calendar with make-up workdays); returns (date, citation, provisional)."""
     value = rules.param(f"SX-SUP-01.{step}", on=start, agency=agency)
     due = calendar.due_date(start, int(value.value), value.unit or "working_days")
-    return due.date, value.citation, due.provisional
+    unit = {"working_days": "个工作日", "calendar_days": "日"}.get(value.unit, value.unit)
+    default = "，可配置默认值" if value.provisional else ""
+    return (
+        due.date,
+        f"{value.code}（{value.value}{unit}，可信度{value.confidence}{default}）",
+        due.provisional,
+    )
 
 
 def require_supervisor(actor, agency: Agency, *, action: str = "change") -> None:

@@ -77,7 +77,7 @@ def create_finding(
     evidence = _clean_evidence(evidence)
     today = found_on or clock.today()
     finding = Finding.objects.create(
-        number=f"WT{today.year}{sequences.next_value(f'finding:{supervising.code}:{today.year}'):05d}",
+        number=f"WT{today.year}{sequences.next_value(f'finding:{today.year}'):05d}",
         kind=kind,
         agency=agency,
         supervising_agency=supervising,

@@ -34,10 +34,21 @@ def evaluation_section(request, case):
 
 
 def tick():
-    """Daily: run the clue models and the finding detection rules."""
-    from sanxiang.supervision.services.clue_models import run_clue_models
-    from sanxiang.supervision.services.detection import run_detectors
+    """Daily: run the clue models and the finding detection rules. One failing rule is logged and
+    skipped; it never stops the others (or the tick of the other apps)."""
+    import logging
 
-    clues = run_clue_models()
-    findings = run_detectors()
-    return {"clues": len(clues), "findings": len(findings)}
+    from django.db import transaction
+
+    from sanxiang.supervision.services.clue_models import MODELS, run_clue_models
+    from sanxiang.supervision.services.detection import DETECTORS, run_detectors
+
+    counts = {"clues": 0, "findings": 0}
+    for key, runner, codes in (("clues", run_clue_models, MODELS), ("findings", run_detectors, DETECTORS)):
+        for code in list(codes):
+            try:
+                with transaction.atomic():
+                    counts[key] += len(runner(codes=[code]))
+            except Exception:
+                logging.getLogger(__name__).exception("supervision rule %s failed", code)
+    return counts
