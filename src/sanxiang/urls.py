@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/", include("sanxiang.api_urls")),
     path("portal/documents/", include("sanxiang.documents.public_urls")),
     path("portal/transparency/", include("sanxiang.records.public_urls")),
+    path("portal/clues/", include("sanxiang.supervision.public_urls")),
     path("portal/", include("sanxiang.portal.urls")),
     path("cases/", include("sanxiang.cases.urls")),
     path("org/", include("sanxiang.org.urls")),

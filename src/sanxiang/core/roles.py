@@ -11,3 +11,4 @@ class Role(models.TextChoices):
     PUBLICITY_EDITOR = "publicity_editor", _("公示管理员")
     SUPERVISOR = "supervisor", _("执法监督人员")
     ADMIN = "admin", _("系统管理员")
+    INVITED_SUPERVISOR = "invited_supervisor", _("特邀行政执法监督员")

@@ -11,6 +11,7 @@ from sanxiang.exchange import outbox
 from sanxiang.org.signals import certificate_changed
 from sanxiang.publicity.signals import publication_changed
 from sanxiang.records.signals import checkpoint_signed
+from sanxiang.supervision.signals import supervision_changed
 
 # transition name -> topic. The decision acts of every procedure, and remedies (复议/诉讼结果)
 # that change or revoke a decision.
@@ -51,3 +52,9 @@ def _publication(sender, publication, change, snapshot, note="", **_):
 @receiver(checkpoint_signed, dispatch_uid="exchange.checkpoints")
 def _checkpoint(sender, checkpoint, **_):
     outbox.enqueue("record.checkpoint", "record:checkpoint", outbox.checkpoint_payload(checkpoint))
+
+
+@receiver(supervision_changed, dispatch_uid="exchange.supervision")
+def _supervision(sender, topic, key, payload, agency, **_):
+    """Tasks, instruments, rectification status, findings and registers (《行政执法监督条例》 Art. 37)."""
+    outbox.enqueue(topic, key, payload, agency=agency)

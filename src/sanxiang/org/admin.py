@@ -17,8 +17,23 @@ class FieldAdmin(admin.ModelAdmin):
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "division", "is_justice_bureau"]
-    list_filter = ["kind", "division"]
+    list_display = [
+        "code",
+        "name",
+        "kind",
+        "subject_type",
+        "division",
+        "is_justice_bureau",
+        "vertically_managed",
+    ]
+    list_filter = [
+        "kind",
+        "subject_type",
+        "is_justice_bureau",
+        "is_justice_office",
+        "vertically_managed",
+        "division",
+    ]
     search_fields = ["name", "code"]
     filter_horizontal = ["fields"]
 

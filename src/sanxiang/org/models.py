@@ -68,6 +68,16 @@ class AgencyKind(models.TextChoices):
     ENTRUSTED_ORGANISATION = "entrusted_organisation", _("受委托组织")
 
 
+class SubjectType(models.TextChoices):
+    """What the regulation calls the supervised subject (《行政执法监督条例》 Art. 2)."""
+
+    DEPARTMENT = "department", _("政府工作部门")
+    DISPATCHED_ORGAN = "dispatched_organ", _("派出机关")
+    LOWER_GOVERNMENT = "lower_government", _("下级人民政府")
+    AUTHORISED_ORGANISATION = "authorised_organisation", _("法律法规授权组织")
+    ENTRUSTED_ORGANISATION = "entrusted_organisation", _("受委托组织（经委托机关监督）")
+
+
 class Agency(AuditedModel):
     """行政执法主体 — an agency that enforces in its own name (or, if entrusted, in another's)."""
 
@@ -103,6 +113,32 @@ class Agency(AuditedModel):
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     complaint_channel = models.CharField(_("监督投诉渠道"), max_length=200, blank=True)
     is_justice_bureau = models.BooleanField(_("司法行政部门（执法监督机构）"), default=False)
+    # The supervision graph (《行政执法监督条例》 Arts. 2, 6, 42; docs/supervision.md "Supervision graph").
+    subject_type = models.CharField(
+        _("监督对象类型"), max_length=30, choices=SubjectType.choices, default=SubjectType.DEPARTMENT
+    )
+    supervising_bureau = models.ForeignKey(
+        "self",
+        verbose_name=_("监督机构"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supervised_agencies",
+        help_text=_("留空：所在行政区划（或上级区划）人民政府的司法行政部门"),
+    )
+    is_justice_office = models.BooleanField(
+        _("司法所"),
+        default=False,
+        help_text=_("乡镇（街道）司法所：协助登记线索、承担交办检查，不制发监督文书"),
+    )
+    vertically_managed = models.BooleanField(
+        _("垂直管理机关"),
+        default=False,
+        help_text=_("地方政府发现问题的，告知其上级主管部门（条例第42条第2款）"),
+    )
+    upper_department = models.CharField(
+        _("上级主管部门"), max_length=100, blank=True, help_text=_("垂直管理机关的上级主管部门名称")
+    )
 
     objects = RestrictedQuerySet.as_manager()
     scope_agency_lookup = None

@@ -1,8 +1,53 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop as N_
 
 
 class SupervisionConfig(AppConfig):
     name = "sanxiang.supervision"
     label = "supervision"
     verbose_name = _("执法监督")
+
+    def ready(self):
+        # --- graph, tasks, instruments, oversight, report (issue 11, reg) ---
+        from sanxiang.supervision.reg_wiring import ready as reg_ready
+
+        reg_ready()
+        # --- clues, findings, case-file evaluation (issues 7 and 11) ---
+        from sanxiang.cases import page_sections
+        from sanxiang.core import ticks, workbench
+        from sanxiang.core.roles import Role
+        from sanxiang.supervision import receivers  # noqa: F401
+        from sanxiang.supervision.views import clue_panels
+
+        workbench.register_nav(
+            N_("问题线索"), "supervision:clues", roles={Role.SUPERVISOR, Role.HEAD}, order=60
+        )
+        workbench.register_nav(N_("跟进事项"), "supervision:follow_ups", order=61)
+        workbench.register_nav(
+            N_("监督问题"), "supervision:findings", roles={Role.SUPERVISOR, Role.HEAD}, order=62
+        )
+        workbench.register_panel(
+            "supervision.follow_ups", "supervision/clues/panel.html", clue_panels.follow_up_panel, order=30
+        )
+        page_sections.register(
+            "evaluation", "supervision/evaluation/case_section.html", clue_panels.evaluation_section, order=90
+        )
+        ticks.register("supervision.clue_models", clue_panels.tick)
+        post_migrate.connect(_seed_evaluation_rules, sender=self)
+        try:
+            from sanxiang.insight.analysis import register_section
+        except ImportError:  # the analysis report lands with the insight helper's branch
+            pass
+        else:
+            from sanxiang.supervision.services.statistics import clue_statistics_section
+
+            register_section("clues", _("问题线索统计"), 70, clue_statistics_section)
+
+
+def _seed_evaluation_rules(using="default", **_):
+    """Keep the case-file evaluation rule set in step with data/evaluation-rules.yaml."""
+    from sanxiang.supervision.services.evaluation import load_rules
+
+    load_rules()
