@@ -207,6 +207,8 @@ def closed_without_service(today: dt.date) -> Iterable[Hit]:
         closed_on__isnull=False, decided_on__isnull=False, served_on__isnull=True, services__isnull=True
     ).select_related("agency")
     for case in rows.distinct():
+        if "serve" not in {t.name for t in case.definition.transitions}:
+            continue  # procedures that serve on the spot (简易程序) or have no decision to serve
         yield Hit(
             key=f"case:{case.pk}",
             agency=case.agency,

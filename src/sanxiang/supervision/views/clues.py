@@ -123,6 +123,7 @@ def clue_list(request):
                 "model": base.filter(channel=ClueChannel.MODEL).count(),
             },
             "can_register": request.user.has_role(Role.SUPERVISOR) or request.user.has_role(Role.HEAD),
+            "can_run_models": request.user.has_role(Role.SUPERVISOR),
             "models": MODELS.values(),
         },
     )
