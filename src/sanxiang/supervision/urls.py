@@ -1,2 +1,6 @@
+from django.urls import include, path
+
 app_name = "supervision"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", include("sanxiang.supervision.urls_dash")),
+]

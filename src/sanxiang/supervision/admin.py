@@ -1,0 +1,1 @@
+from sanxiang.supervision import admin_dash  # noqa: F401

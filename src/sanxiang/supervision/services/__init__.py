@@ -1,0 +1,2 @@
+"""Supervision services, one module per part (services.scorecard, services.policy,
+services.dashboard, …). State changes only through these functions (DESIGN.md: Architecture)."""

@@ -1,0 +1,1 @@
+"""Supervision views, one module per part."""
