@@ -18,7 +18,7 @@ from sanxiang.publicity.models import PublicReport
 from sanxiang.review.models import Classification
 from sanxiang.supervision.models import ScorecardIndicator
 from sanxiang.supervision.services import scorecard
-from tests.factories import AgencyFactory, World, certify, staff
+from tests.factories import AgencyFactory, certify, staff
 from tests.supervision.helpers_dash import YEAR, aware, city, deadline, event, publication, set_case
 
 pytestmark = pytest.mark.django_db
@@ -161,7 +161,7 @@ def test_correction_rate_excludes_withdrawn_and_is_lower_is_better(world):
 
 
 def test_annual_report_on_time_for_the_agency_or_its_division():
-    bureau, _supervisor, a, b = city()
+    _bureau, _supervisor, a, b = city()
     PublicReport.objects.create(
         year=2025, scope_code="aa", scope_name="甲局", published_at=aware(dt.date(2026, 1, 20))
     )
@@ -200,7 +200,7 @@ def test_period_must_not_end_before_it_starts(world):
 
 
 def test_ranking_and_configurable_weights():
-    bureau, supervisor, a, b = city()
+    _bureau, supervisor, a, b = city()
     staff(a.agency, Role.REVIEWER, certified=False)  # a meets the staffing target, b does not
     cards = scorecard.compute([a.agency, b.agency], *YEAR)
     assert [c.agency.code for c in cards] == ["aa", "bb"] and [c.rank for c in cards] == [1, 2]
@@ -217,7 +217,7 @@ def test_ranking_and_configurable_weights():
 
 @pytest.mark.parametrize("fmt", ["json", "xlsx", "html"])
 def test_cli_report_in_each_format(tmp_path, fmt):
-    _bureau, _supervisor, a, b = city()
+    _bureau, _supervisor, a, _b = city()
     publication(a.agency, decided=dt.date(2026, 1, 5), due=dt.date(2026, 1, 14), first=dt.date(2026, 1, 10))
     out = tmp_path / f"scorecard.{fmt}"
     stdout = io.StringIO()
@@ -257,7 +257,7 @@ def test_scorecard_changes_section(world):
 
 
 def test_web_scorecard_ranking_and_downloads(client):
-    bureau, supervisor, a, b = city()
+    _bureau, supervisor, a, _b = city()
     client.force_login(supervisor)
     page = client.get("/supervision/scorecard/?period=year&at=2026-03-01&agency=aa")
     assert page.status_code == 200
