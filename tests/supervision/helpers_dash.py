@@ -55,8 +55,9 @@ def event(case, transition: str, at: dt.datetime, data=None) -> CaseEvent:
     )
 
 
-def deadline(case, code: str, status: str, due: dt.date) -> Deadline:
+def deadline(case, code: str, status: str, due: dt.date, overdue_since: dt.date | None = None) -> Deadline:
     return Deadline.objects.create(
+        overdue_since=overdue_since,
         case=case,
         code=code,
         label="办案期限",
@@ -70,8 +71,9 @@ def deadline(case, code: str, status: str, due: dt.date) -> Deadline:
     )
 
 
-def publication(agency, *, decided, due, first=None, status="published") -> Publication:
+def publication(agency, *, decided, due, first=None, status="published", case=None) -> Publication:
     return Publication.objects.create(
+        case=case,
         agency=agency,
         kind="decision",
         title="测试决定",
