@@ -55,7 +55,7 @@ def scene():
 
 
 def test_head_sees_only_their_agency(client, scene):
-    _bureau, _supervisor, a, b, ca, cb = scene
+    _bureau, _supervisor, a, _b, ca, cb = scene
     client.force_login(a.head)
     page = client.get("/supervision/dashboard/?period=month&at=2026-03-10")
     assert page.status_code == 200
@@ -89,7 +89,7 @@ def test_supervisor_sees_every_agency_and_charts_are_csp_safe(client, scene):
 
 
 def test_drill_down_lists_the_cases_behind_each_figure(client, scene):
-    _bureau, supervisor, a, _b, ca, cb = scene
+    _bureau, supervisor, _a, _b, ca, cb = scene
     set_case(ca, closed_on=dt.date(2026, 3, 3))
     client.force_login(supervisor)
     p = dashboard.period("month", "2026-03-10")

@@ -42,7 +42,7 @@ def test_county_agencies_have_the_later_deadline_of_task_2():
 
 
 def test_report_progress_with_evidence_and_status_against_deadline():
-    _bureau, supervisor, a, b = city()
+    _bureau, _supervisor, a, b = city()
     done = policy.report_progress(
         a.agency,
         task(1),
@@ -113,7 +113,7 @@ def test_rules_and_devices():
 def test_web_overview_agency_page_and_report_form(client):
     from sanxiang.org import services as org
 
-    _bureau, supervisor, a, b = city()
+    _bureau, supervisor, a, _b = city()
     org.record_training(
         user=a.officer,
         actor=a.head,
