@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, F, OuterRef, Q
-from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
@@ -201,30 +201,19 @@ def by_procedure_stage(cases, p: Period, agency: str) -> Chart:
 
 
 def weekly(cases, p: Period, agency: str) -> Chart:
-    """New and closed cases per ISO week (weeks starting on Monday) within the period."""
-    start, end = p.bounds()
-    new = Counter()
-    for day, n in (
-        cases.filter(opened_at__gte=start, opened_at__lt=end)
-        .annotate(day=TruncDate("opened_at", tzinfo=timezone.get_current_timezone()))
-        .values("day")
-        .annotate(n=Count("pk"))
-        .values_list("day", "n")
-    ):
-        new[_monday(day)] += n
-    closed = Counter()
-    for day, n in (
-        cases.filter(closed_on__gte=p.start, closed_on__lte=p.end)
-        .values("closed_on")
-        .annotate(n=Count("pk"))
-        .values_list("closed_on", "n")
-    ):
-        closed[_monday(day)] += n
+    """New and closed cases per ISO week (weeks starting on Monday) within the period: one scan
+    with one filtered count per week (plain SQL on both engines; no per-row date function)."""
     weeks = []
     week = _monday(p.start)
     while week <= p.end:
         weeks.append(week)
         week += dt.timedelta(days=7)
+    start, end = p.bounds()
+    tz = timezone.get_current_timezone()
+    edges = [max(dt.datetime.combine(w, dt.time.min, tzinfo=tz), start) for w in weeks] + [end]
+    new = Counter(dict(zip(weeks, _bucket_counts(cases, "opened_at", edges), strict=True)))
+    day_edges = [max(w, p.start) for w in weeks] + [p.end + dt.timedelta(days=1)]
+    closed = Counter(dict(zip(weeks, _bucket_counts(cases, "closed_on", day_edges), strict=True)))
     rows = [{"week": w, "new": new[w], "closed": closed[w]} for w in weeks]
     option = {
         "tooltip": {"trigger": "axis"},
@@ -255,6 +244,36 @@ def weekly(cases, p: Period, agency: str) -> Chart:
         option,
         empty=not (sum(new.values()) or sum(closed.values())),
     )
+
+
+def _bucket_counts(cases, column: str, edges: list) -> list[int]:
+    """How many of `cases` have `column` in each [edges[i], edges[i+1]): one scan of the range with
+    one SUM(CASE …) per bucket. Written as SQL because 50 filtered aggregates cost the ORM more than
+    the database, and a per-row date function (TruncDate) is a Python callback on SQLite."""
+    from django.db import connection
+
+    if len(edges) < 2:
+        return []
+    qs = cases.order_by().filter(**{f"{column}__gte": edges[0], f"{column}__lt": edges[-1]}).values("pk")
+    inner, params = qs.query.sql_with_params()
+    field = cases.model._meta.get_field(column)
+    adapt = (
+        connection.ops.adapt_datetimefield_value
+        if field.get_internal_type() == "DateTimeField"
+        else (connection.ops.adapt_datefield_value)
+    )
+    col = connection.ops.quote_name(field.column)
+    table = connection.ops.quote_name(cases.model._meta.db_table)
+    sums, bucket_params = [], []
+    for low, high in itertools.pairwise(edges):
+        sums.append(f"SUM(CASE WHEN {col} >= %s AND {col} < %s THEN 1 ELSE 0 END)")
+        bucket_params += [adapt(low), adapt(high)]
+    # identifiers quoted by the backend, every value a parameter
+    sql = f"SELECT {', '.join(sums)} FROM {table} WHERE id IN ({inner})"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*bucket_params, *params])
+        row = cursor.fetchone()
+    return [int(v or 0) for v in row]
 
 
 def _monday(day: dt.date) -> dt.date:
@@ -522,11 +541,26 @@ def av(agencies, p: Period, agency: str) -> Chart:
     )
 
 
-def access(user, p: Period) -> Chart:
+def access(agencies, p: Period) -> Chart:
     """Unusual reads of case files in the period (调阅监督): refused, off-hours, bulk; each figure
     opens the records app's access log filtered the same way."""
     from sanxiang.records import selectors
+    from sanxiang.records.models import Entry
 
+    start, end = p.bounds()
+    entries = Entry.objects.filter(agency_id__in=[a.pk for a in agencies], at__gte=start, at__lt=end).filter(
+        kind__startswith="access."
+    )
+    reads = entries.exclude(kind__in=["access.requested", "access.approved", "access.rejected"])
+    counts = {
+        "denied": entries.filter(kind="access.denied").count(),
+        "off_hours": sum(
+            1
+            for at in reads.values_list("at", flat=True).iterator()
+            if selectors.is_off_hours(timezone.localtime(at))
+        ),
+        "bulk": len(selectors._bulk_ids(entries)),
+    }
     base = {"since": p.start.isoformat(), "until": p.end.isoformat()}
     rows = []
     for key, label in (
@@ -534,10 +568,8 @@ def access(user, p: Period) -> Chart:
         ("off_hours", "非工作时间调阅"),
         ("bulk", "短时批量下载"),
     ):
-        log = selectors.access_log(user, {**base, "unusual": key})
-        n = log.entries.count()
         url = f"{reverse('records:access_log')}?{urlencode({**base, 'unusual': key})}"
-        rows.append({"kind": label, "count": n, "_url": url})
+        rows.append({"kind": label, "count": counts[key], "_url": url})
     option = {
         "tooltip": {"trigger": "axis"},
         "grid": {"left": 8, "right": 16, "top": 16, "bottom": 8, "containLabel": True},
@@ -593,7 +625,7 @@ def build(user, p: Period, agency_code: str = "", only: str | None = None) -> di
     if want("av"):
         out["charts"].append(av(agencies, p, agency_code))
     if want("access"):
-        out["charts"].append(access(user, p))
+        out["charts"].append(access(agencies, p))
     return out
 
 
