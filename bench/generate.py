@@ -409,7 +409,14 @@ class Generator:
         from sanxiang.cases.choices import DeadlineStatus
 
         starts = old["starts_on"] - dt.timedelta(days=days)
-        due = self._due(starts, old["amount"] + old["extension_amount"] + old["paused_amount"], old["unit"])
+        if old["unit"] == "hours":  # counted on the clock, not the calendar: moved as it is
+            from sanxiang.core.calendar import Due
+
+            due = Due(old["due_on"] - dt.timedelta(days=days), False)
+            old = dict(old, starts_at=_minus(old["starts_at"], days), due_at=_minus(old["due_at"], days))
+        else:
+            total = old["amount"] + old["extension_amount"] + old["paused_amount"]
+            due = self._due(starts, total, old["unit"])
         met = _minus(old["met_on"], days)
         status = old["status"]
         if status in (DeadlineStatus.MET, DeadlineStatus.LATE) and met is not None:

@@ -43,7 +43,39 @@ class SupervisionConfig(AppConfig):
         else:
             from sanxiang.supervision.services.statistics import clue_statistics_section
 
-            register_section("clues", _("问题线索统计"), 70, clue_statistics_section)
+            register_section("clues", N_("问题线索统计"), 70, clue_statistics_section)
+
+        self._ready_dash()
+
+    def _ready_dash(self):
+        """Dashboards, scorecard and policy task tracker."""
+        from sanxiang.core import reports, workbench
+        from sanxiang.core.roles import Role
+        from sanxiang.supervision import report_scorecard
+        from sanxiang.supervision.services import scorecard
+
+        post_migrate.connect(_seed_dash, sender=self)
+        workbench.register_nav(
+            N_("看板"), "supervision:dashboard", roles={Role.HEAD, Role.SUPERVISOR}, order=57
+        )
+        workbench.register_nav(
+            N_("考评"), "supervision:scorecard", roles={Role.HEAD, Role.SUPERVISOR}, order=58
+        )
+        workbench.register_nav(
+            N_("任务跟踪"), "supervision:policy", roles={Role.HEAD, Role.SUPERVISOR}, order=59
+        )
+        reports.register_report(
+            "scorecard",
+            report_scorecard.run,
+            configure=report_scorecard.configure,
+            help=report_scorecard.HELP,
+        )
+        try:
+            from sanxiang.insight.analysis import register_section
+        except ImportError:
+            pass
+        else:
+            register_section("scorecard_changes", N_("考评得分变化"), 60, scorecard.scorecard_changes_section)
 
 
 def _seed_evaluation_rules(using="default", **_):
@@ -51,3 +83,10 @@ def _seed_evaluation_rules(using="default", **_):
     from sanxiang.supervision.services.evaluation import load_rules
 
     load_rules()
+
+
+def _seed_dash(**kwargs):
+    from sanxiang.supervision.services import policy, scorecard
+
+    scorecard.seed_indicators()
+    policy.load_tasks()

@@ -4,4 +4,5 @@ app_name = "supervision"
 urlpatterns: list = [
     path("", include("sanxiang.supervision.clue_urls")),
     path("", include("sanxiang.supervision.reg_urls")),
+    path("", include("sanxiang.supervision.urls_dash")),
 ]

@@ -13,4 +13,11 @@ from sanxiang.supervision.models.instruments import (  # noqa: F401
     RectificationEvidence,
     RectificationReport,
 )
+from sanxiang.supervision.models.policy import (  # noqa: F401
+    AVDevice,
+    PolicyTask,
+    SupportingRule,
+    TaskReport,
+)
+from sanxiang.supervision.models.scorecard import ScorecardIndicator  # noqa: F401
 from sanxiang.supervision.models.tasks import SupervisionTask, TaskMember, TaskTemplate  # noqa: F401

@@ -1,1 +1,2 @@
-"""Supervision services: every state change of the supervision app goes through these modules."""
+"""Supervision services, one module per part (services.scorecard, services.policy,
+services.dashboard, …). State changes only through these functions (DESIGN.md: Architecture)."""
