@@ -93,8 +93,8 @@ def bar_option(categories: list[str], series: dict[str, list], *, horizontal: bo
     val = {"type": "value"}
     return {
         "tooltip": {"trigger": "axis"},
-        "legend": {"data": list(series)} if len(series) > 1 else {"show": False},
-        "grid": {"left": 120 if horizontal else 50, "right": 20, "bottom": 40, "top": 30},
+        "legend": {"data": list(series), "top": 0} if len(series) > 1 else {"show": False},
+        "grid": {"left": 10, "right": 20, "bottom": 10, "top": 36, "containLabel": True},
         "xAxis": val if horizontal else cat,
         "yAxis": cat if horizontal else val,
         "series": [{"type": "bar", "name": name, "data": values} for name, values in series.items()],
