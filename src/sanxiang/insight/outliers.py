@@ -261,10 +261,10 @@ def explain(member: Member, group: Group) -> list[str]:
         lines.append(f"当事人类型不同：本案为{member.case.party.get_kind_display()}。")
     if not member.has_reasons:
         lines.append("本案未说明裁量理由。")
-    if member.inferred or any(m.inferred for m in others):
-        lines.append("情节系从裁量理由文字中识别，请核对后再下结论。")
     if len(lines) == 1:
         lines.append("阶次、情节、事项相同，未发现可解释差异的其他因素，建议复核裁量理由。")
+    if member.inferred or any(m.inferred for m in others):
+        lines.append("情节系从裁量理由文字中识别，请核对后再下结论。")
     return lines
 
 
