@@ -249,3 +249,10 @@ if os.environ.get("SANXIANG_LOG_FORMAT") == "json":
     LOGGING["handlers"]["console"]["formatter"] = "json"
 if PRODUCTION and not os.environ.get("SANXIANG_INSTANCE_NAME"):
     raise ImproperlyConfigured("SANXIANG_INSTANCE_NAME must be set when SANXIANG_ENV=production")
+
+# Optional OpenAI-compatible endpoint that may rewrite the case analysis report's summary (insight);
+# off unless a URL is set. The rewrite is rejected when its figures differ from the computed facts.
+SANXIANG_LLM_URL = os.environ.get("SANXIANG_LLM_URL", "")
+SANXIANG_LLM_MODEL = os.environ.get("SANXIANG_LLM_MODEL", "")
+SANXIANG_LLM_API_KEY = os.environ.get("SANXIANG_LLM_API_KEY", "")
+SANXIANG_LLM_TIMEOUT = float(os.environ.get("SANXIANG_LLM_TIMEOUT", "20"))

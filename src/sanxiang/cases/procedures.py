@@ -23,7 +23,7 @@ from sanxiang.cases.workflow import (
     registry,
     roles,
 )
-from sanxiang.catalog.choices import Category, DiscretionLevel, PenaltyType
+from sanxiang.catalog.choices import Category, Circumstance, DiscretionLevel, PenaltyType
 from sanxiang.core.roles import Role
 
 OFFICER = roles(Role.OFFICER)
@@ -72,6 +72,13 @@ def _proposal_inputs(outcomes: tuple[tuple[str, str], ...], *, penalty: bool) ->
                 "choice",
                 required=False,
                 choices=choices_of(DiscretionLevel),
+            ),
+            Input(
+                "circumstances",
+                N_("裁量情节"),
+                "multichoice",
+                required=False,
+                choices=choices_of(Circumstance),
             ),
         ]
     inputs += [

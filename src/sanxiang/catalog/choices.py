@@ -56,3 +56,28 @@ class Confidence(models.TextChoices):
     PRIMARY = "P", _("已核对法律原文")
     SECONDARY = "S", _("二手资料，待核对")
     UNCONFIRMED = "U", _("未经确认，默认值")
+
+
+class Circumstance(models.TextChoices):
+    """裁量情节 — the circumstances a benchmark tier names (BenchmarkLevel.circumstances) and a
+    proposal records; the discretion assistant (insight) reads them (rules.md PEN-24/25, DISC-02)."""
+
+    FIRST_OFFENCE = "first_offence", _("初次违法")
+    MINOR_HARM = "minor_harm", _("危害后果轻微")
+    NO_HARM = "no_harm", _("没有造成危害后果")
+    CORRECTED_PROMPTLY = "corrected_promptly", _("及时改正")
+    NO_FAULT = "no_fault", _("有证据证明没有主观过错")
+    MENTAL_INCAPACITY = "mental_incapacity", _("不能辨认或者控制自己行为的精神病人、智力残疾人")
+    ELIMINATED_HARM = "eliminated_harm", _("主动消除或者减轻危害后果")
+    COERCED = "coerced", _("受他人胁迫或者诱骗")
+    CONFESSED = "confessed", _("主动供述行政机关尚未掌握的违法行为")
+    MERITORIOUS = "meritorious", _("配合查处有立功表现")
+    MINOR_14_17 = "minor_14_17", _("已满十四周岁不满十八周岁")
+    SHORT_DURATION = "short_duration", _("违法行为持续时间短")
+    SMALL_AMOUNT = "small_amount", _("涉案货值或违法所得较小")
+    COOPERATED = "cooperated", _("积极配合调查")
+    LARGE_AMOUNT = "large_amount", _("涉案货值或违法所得较大")
+    REPEAT_OFFENCE = "repeat_offence", _("一年内因同一违法行为受过处罚")
+    OBSTRUCTED = "obstructed", _("拒不配合调查或者隐匿、销毁证据")
+    SERIOUS_HARM = "serious_harm", _("造成人身伤害或者较大社会影响")
+    VULNERABLE_VICTIMS = "vulnerable_victims", _("针对未成年人、老年人等群体实施")

@@ -116,7 +116,7 @@ def param(code: str, *, on: dt.date | None = None, agency: Any = None) -> RuleVa
         general = [r for r in candidates if r.agency_id in (None, agency_id)]
         if general:
             return max(general, key=lambda r: (r.agency_id is not None, r.effective_from or dt.date.min))
-    raise DomainError("rules.missing", f"缺少法定参数“{code}”，请管理员在法定参数中补充。", code=code)
+    raise DomainError("rules.missing", f"缺少法定参数“{code}”，请管理员在法定参数中补充。", rule=code)
 
 
 def amount(code: str, **kw: Any) -> Decimal:

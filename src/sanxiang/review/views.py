@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sanxiang.cases import page_sections
 from sanxiang.cases import selectors as case_selectors
 from sanxiang.cases.signals import case_viewed
 from sanxiang.catalog.models import CriterionKind
@@ -221,6 +222,7 @@ def _review_context(request, review, **forms_in) -> dict:
         "contest_form": forms_in.get("contest_form") or forms.ReasonForm(),
         "error": forms_in.get("error", ""),
         "today": clock.today(),
+        "extra_sections": page_sections.render_for(request, case, place="review"),
     }
 
 

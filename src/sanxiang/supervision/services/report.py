@@ -223,7 +223,7 @@ def _pdf(data: dict[str, Any]) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    from sanxiang.documents.fonts import pdf_font
+    from sanxiang.core.pdf import pdf_font
 
     font = pdf_font()
     title = ParagraphStyle("t", fontName=font, fontSize=16, leading=22, alignment=1)
