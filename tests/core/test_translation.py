@@ -44,9 +44,11 @@ def test_every_message_is_translated_and_none_is_fuzzy():
         strs = [v for k, v in e["fields"].items() if k.startswith("msgstr")]
         assert strs and all(s.strip() for s in strs), e["fields"]["msgid"]
         for s in strs:  # same placeholders, or the page breaks at run time
-            assert sorted(re.findall(r"%\(\w+\)s", s)) == sorted(
-                set(re.findall(r"%\(\w+\)s", e["fields"]["msgid"]))
-            ) or "msgid_plural" in e["fields"], (e["fields"]["msgid"], s)
+            assert (
+                sorted(re.findall(r"%\(\w+\)s", s))
+                == sorted(set(re.findall(r"%\(\w+\)s", e["fields"]["msgid"])))
+                or "msgid_plural" in e["fields"]
+            ), (e["fields"]["msgid"], s)
 
 
 def test_the_committed_mo_is_compiled_from_the_po():
