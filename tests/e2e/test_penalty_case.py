@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
+
 from playwright.sync_api import expect
 
 from tests.e2e import media
@@ -194,3 +198,100 @@ def test_penalty_case_from_filing_to_publication(cast, browse, tmp_path):
     page = act(head, number, "作出处罚决定")
     assert "已办理" in message(page), page.locator("main").inner_text()[:800]
     head.shot("decided", "负责人作出处罚决定；案件进入“已决定”，公示期限开始计算。", full_page=True)
+
+    # 11. the decision document is generated, issued and served
+    page = officer.page
+    page.goto(f"{officer.base_url}/cases/{number}/")
+    row = page.locator("#docs-h + .table-wrap tr", has_text="行政处罚决定书")
+    row.locator("a", has_text="预览并出具").click()
+    officer.shot("document-preview", "预览行政处罚决定书：说理部分可编辑，出具时编号。", full_page=True)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("main form button[type=submit]")
+    expect(page.locator(".messages")).to_contain_text("已出具行政处罚决定书")
+    document_number = re.search(r"东市监处罚〔2026〕\d+号", message(page)).group(0)
+    officer.shot("document-issued", "决定书已出具：文号、内容哈希和公开核验页面。", full_page=True)
+    pdf = page.request.get(officer.base_url + page.locator("main a", has_text="PDF").first.get_attribute("href"))
+    assert pdf.ok and pdf.body().startswith(b"%PDF")
+    page.click("text=登记送达")
+    page.select_option("#method", "direct")
+    page.fill("#served_on", "2026-03-10")
+    page.fill("#recipient", cast.party["name"])
+    page.fill("#place", cast.party["address"])
+    officer.shot("serve", "登记送达：方式、日期、签收人；送达后案件自动进入“已送达”。", full_page=True)
+    page.click("main form button[type=submit]")
+    expect(page.locator(".messages")).to_contain_text("已登记送达")
+    page.goto(f"{officer.base_url}/cases/{number}/")
+    expect(page.locator(".stage-track [aria-current=step]")).to_have_text("已送达")
+
+    # 12. the publicity editor publishes the decision before its due date
+    editor = browse()
+    page = login(editor, "editor")
+    page.goto(f"{editor.base_url}/publicity/")
+    editor.shot("publicity-desk", "公示管理员的公示台：待公示的决定按期限排列。", full_page=True)
+    page.locator("main a", has_text=VIOLATION).first.click()
+    due = page.locator("dt:text('公示期限') + dd").inner_text()
+    assert re.search(r"2026-03-\d\d", due), due  # due after the decision (2026-03-10): not late
+    assert "逾期" not in due
+    page.check("#cr")
+    page.click("form[action$='/check/'] button")
+    expect(page.locator(".messages")).to_contain_text("已办理")
+    editor.shot("publication-checked", "审核通过：预览脱敏后的公示内容（当事人姓名、证件号已隐去）。", full_page=True)
+    page.click("form[action$='/publish/'] button")
+    expect(page.locator(".messages")).to_contain_text("已办理")
+
+    # 13. the public finds it on the portal by a part of the violation, with the party masked
+    public = browse(phone=True)
+    page = public.go("/portal/")
+    public.shot("portal-home", "公示网站首页（手机 360 像素宽）。", full_page=True)
+    page.fill("main input[name=q]", "保质期的散装")
+    page.locator("main form[role=search] button, main form button").first.click()
+    hit = page.locator("main a", has_text=VIOLATION).first
+    expect(hit).to_be_visible()
+    results = page.locator("main").inner_text()
+    assert cast.party["name"] not in results and "王某某" in results, results[:400]
+    public.shot("portal-search", "公众按违法行为的片段检索到该决定；当事人姓名已脱敏。", full_page=True)
+    hit.click()
+    detail = page.locator("main").inner_text()
+    assert document_number in detail
+    assert cast.party["name"] not in detail and cast.party["id_number"] not in detail
+    assert cast.party["phone"] not in detail
+    public.shot("portal-decision", "决定公示详情：文号、违法事实、处罚内容；个人信息已脱敏。", full_page=True)
+
+    # 14. … and verifies the officer's certificate by the link its QR code carries
+    certificate = cast.officer.certificates.get().number
+    page = public.go(f"/portal/officers/verify/{certificate}/card/")
+    qr = page.locator("img.qr")
+    expect(qr).to_be_visible()
+    assert page.request.get(public.base_url + qr.get_attribute("src")).headers["content-type"].startswith("image/svg")
+    link = page.locator(".cert-card .url").inner_text().strip()
+    assert link.startswith(public.base_url)
+    page.goto(link)
+    expect(page.locator(".verify-status")).to_contain_text("有效")
+    assert "林晓峰" in page.locator("main").inner_text()
+    public.shot("certificate-verified", "扫描执法证核验卡上的二维码：证件有效。", full_page=True)
+
+    # 15. the supervisor sees the case and exports its dossier, which verifies
+    supervisor = browse()
+    page = login(supervisor, "supervisor")
+    supervisor.shot("supervisor-workbench", "执法监督人员的工作台。", full_page=True)
+    page.goto(f"{supervisor.base_url}/cases/?q={number}")
+    page.locator("main a", has_text=number).first.click()
+    # I7: a supervisor states why before reading the case; the reason goes into the record
+    supervisor.shot("access-reason", "监督人员调阅案卷须说明理由，理由记入全过程记录。", full_page=True)
+    page.fill("#gate-reason", "案卷评查")
+    page.click("main form button[type=submit]")
+    expect(page.locator("h1")).to_contain_text(VIOLATION)
+    supervisor.shot("supervisor-case", "监督人员查看案件（只读）。", full_page=True)
+    with page.expect_download() as download:
+        page.click("text=导出案卷")
+    dossier = tmp_path / "dossier.zip"
+    download.value.save_as(dossier)
+    key = tmp_path / "public-key.pem"
+    key.write_bytes(page.request.get(supervisor.base_url + "/portal/transparency/public-key.pem").body())
+    check = subprocess.run(
+        [sys.executable, "-m", "sanxiang.dossier_verify", str(dossier), "--public-key", str(key)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stderr

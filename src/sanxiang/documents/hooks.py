@@ -95,7 +95,23 @@ def service_record(ctx: TransitionContext) -> None:
     ctx.extras["service_record"] = record.pk
 
 
+def dossier_files(case, wanted: set[str]) -> dict[str, tuple[str, bytes, str]]:
+    """The canonical content of each issued document the case's record names by its hash."""
+    from sanxiang.documents.compose import content_hash
+    from sanxiang.documents.models import Document
+    from sanxiang.records import canonical
+
+    return {
+        d.sha256: ("json", canonical.encode(d.content), "application/json")
+        for d in Document.objects.filter(case=case, sha256__in=wanted)
+        if content_hash(d.content) == d.sha256
+    }
+
+
 def register() -> None:
+    from sanxiang.records import dossier
+
+    dossier.register_files(dossier_files)
     registry.add_guard(reasons_given, procedure="penalty.general", transition="decide")
     registry.add_guard(reasons_given, procedure="permit", transition="decide")
     registry.add_guard(service_rules, procedure="*", transition="serve")

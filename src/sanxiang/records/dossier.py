@@ -36,6 +36,17 @@ FORMAT = "sanxiang-dossier/1"
 MANIFEST_PREFIX = b"sanxiang-dossier-manifest/1\n"
 
 
+# Files the record does not keep as blobs but that entries name by `sha256` (an issued document
+# names the hash of its canonical content): the app that owns them hands over the bytes, so every
+# hash an entry names is in the dossier. fn(case, wanted: set[str]) -> {sha256: (ext, bytes, type)}
+_file_providers: list = []
+
+
+def register_files(fn) -> None:
+    if fn not in _file_providers:
+        _file_providers.append(fn)
+
+
 def export_for(user, case, *, door: str, reason: str = "") -> Path:
     """Log the export as a read of the case, then write the dossier; returns the ZIP's path."""
     access.open_case(user, case, door=door, reason=reason, what="export_dossier")
@@ -75,6 +86,12 @@ def write(case, *, exported_by: str, path: Path | None = None) -> Path:
         blobs = _referenced_blobs(entries)
         for blob in blobs:
             files.append(_put_blob(archive, blob))
+        wanted = _named_hashes(entries) - {b.sha256 for b in blobs}
+        for provider in _file_providers:
+            for sha, (ext, data, media_type) in sorted(provider(case, set(wanted)).items()):
+                if sha in wanted and hashlib.sha256(data).hexdigest() == sha:
+                    files.append({**_put(archive, f"files/{sha}.{ext}", data), "media_type": media_type})
+                    wanted.discard(sha)
         files.append(_put(archive, "README.txt", _readme(case, entries, blobs, checkpoint).encode("utf-8")))
         streams: dict[str, dict] = {}
         for entry in entries:
@@ -122,6 +139,11 @@ def _put_blob(archive: zipfile.ZipFile, blob: Blob) -> dict:
             size += len(block)
             target.write(block)
     return {"path": name, "sha256": digest.hexdigest(), "size": size, "media_type": blob.media_type}
+
+
+def _named_hashes(entries: list[Entry]) -> set[str]:
+    named = (json.loads(entry.body)["payload"].get("sha256") for entry in entries)
+    return {sha for sha in named if isinstance(sha, str)}
 
 
 def _referenced_blobs(entries: list[Entry]) -> list[Blob]:
