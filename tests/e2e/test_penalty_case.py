@@ -210,7 +210,9 @@ def test_penalty_case_from_filing_to_publication(cast, browse, tmp_path):
     expect(page.locator(".messages")).to_contain_text("已出具行政处罚决定书")
     document_number = re.search(r"东市监处罚〔2026〕\d+号", message(page)).group(0)
     officer.shot("document-issued", "决定书已出具：文号、内容哈希和公开核验页面。", full_page=True)
-    pdf = page.request.get(officer.base_url + page.locator("main a", has_text="PDF").first.get_attribute("href"))
+    pdf = page.request.get(
+        officer.base_url + page.locator("main a", has_text="PDF").first.get_attribute("href")
+    )
     assert pdf.ok and pdf.body().startswith(b"%PDF")
     page.click("text=登记送达")
     page.select_option("#method", "direct")
@@ -235,7 +237,9 @@ def test_penalty_case_from_filing_to_publication(cast, browse, tmp_path):
     page.check("#cr")
     page.click("form[action$='/check/'] button")
     expect(page.locator(".messages")).to_contain_text("已办理")
-    editor.shot("publication-checked", "审核通过：预览脱敏后的公示内容（当事人姓名、证件号已隐去）。", full_page=True)
+    editor.shot(
+        "publication-checked", "审核通过：预览脱敏后的公示内容（当事人姓名、证件号已隐去）。", full_page=True
+    )
     page.click("form[action$='/publish/'] button")
     expect(page.locator(".messages")).to_contain_text("已办理")
 
@@ -262,7 +266,11 @@ def test_penalty_case_from_filing_to_publication(cast, browse, tmp_path):
     page = public.go(f"/portal/officers/verify/{certificate}/card/")
     qr = page.locator("img.qr")
     expect(qr).to_be_visible()
-    assert page.request.get(public.base_url + qr.get_attribute("src")).headers["content-type"].startswith("image/svg")
+    assert (
+        page.request.get(public.base_url + qr.get_attribute("src"))
+        .headers["content-type"]
+        .startswith("image/svg")
+    )
     link = page.locator(".cert-card .url").inner_text().strip()
     assert link.startswith(public.base_url)
     page.goto(link)

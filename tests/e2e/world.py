@@ -51,7 +51,7 @@ class Cast:
             code="e2e-far", name="远山市市场监督管理局", short_name="远市监", division=elsewhere
         )
         self.officer = _staff(self.agency, "officer", "林晓峰", Role.OFFICER)
-        self.officer2 = _staff(self.agency, "officer2", "周雨桐", Role.OFFICER)
+        self.officer2 = self.partner = _staff(self.agency, "officer2", "周雨桐", Role.OFFICER)
         self.head = _staff(self.agency, "head", "陈建国", Role.HEAD)
         self.reviewer = _staff(
             self.agency, "reviewer", "王思远", Role.REVIEWER, legal_qualification="A2019001"
@@ -67,3 +67,6 @@ class Cast:
             "address": "云溪市东城区建设路18号3栋501室",
             "phone": "13912345678",
         }
+
+    def officers(self) -> list[str]:  # what tests.cases.walk asks of a world
+        return [self.officer.username, self.officer2.username]
