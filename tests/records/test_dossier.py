@@ -250,3 +250,21 @@ def test_cli_module_and_trusted_key(dossier, tmp_path):
     )
     assert dossier_verify.main([str(path), "--public-key", str(trusted)]) == 1
     assert dossier_verify.main([str(tmp_path / "nothing.zip")]) == 1
+
+
+def test_an_issued_document_is_in_the_dossier_and_verifies(world, tmp_path, settings, tmp_path_factory):
+    """The document.issued entry names the document's content hash: the dossier carries that
+    content (found by the end-to-end scenario, where the dossier of a decided case did not verify)."""
+    from sanxiang.documents import services as documents
+    from tests.documents.helpers import general_case
+
+    settings.SANXIANG_KEY_DIR = tmp_path_factory.getbasetemp() / "keys"
+    case = general_case(world)
+    document = documents.issue(case, "penalty_decision", actor=world.officer)
+    path = tmp_path / "dossier.zip"
+    call_command(
+        "export_dossier", case.number, "-o", str(path), "--user", world.officer.username, "--reason", "归档"
+    )
+    assert "FAILED" not in verdict(path), verdict(path)
+    with zipfile.ZipFile(path) as archive:
+        assert f"files/{document.sha256}.json" in archive.namelist()

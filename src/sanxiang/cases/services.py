@@ -359,11 +359,14 @@ class Option:
 
 def options(case: Case, user: User) -> list[Option]:
     """The transitions of the current stage with whether this user may fire them (role and duty
-    checks only; guards that need input run when the user submits)."""
+    checks, and the checks other apps registered as needing no input, such as the review gate;
+    guards that need input run when the user submits)."""
     result = []
     for move in case.definition.available(case.stage):
         try:
             check_actor(case, move, user)
+            for preview in registry.previews_for(case.procedure, move.name):
+                preview(TransitionContext(case, case.definition, move, user, {}))
         except DomainError as refusal:
             result.append(Option(move, False, refusal.message))
         else:

@@ -281,6 +281,7 @@ class Registry:
         self._procedures: dict[str, Procedure] = {}
         self._guards: list[_Hook] = []
         self._effects: list[_Hook] = []
+        self._previews: list[_Hook] = []
 
     def register(self, procedure: Procedure) -> Procedure:
         procedure.validate()
@@ -301,6 +302,15 @@ class Registry:
         self._effects.append(_Hook(procedure, transition, fn))
         return fn
 
+    def add_preview(self, fn: Guard, *, procedure: str = "*", transition: str = "*") -> Guard:
+        """A check that needs no input, run when the case page lists the next steps, so a step that
+        will be refused shows as blocked with the reason before anyone fills its form."""
+        self._previews.append(_Hook(procedure, transition, fn))
+        return fn
+
+    def previews_for(self, procedure: str, transition: str) -> list[Guard]:
+        return [h.fn for h in self._previews if h.matches(procedure, transition)]
+
     def guard(self, *, procedure: str = "*", transition: str = "*") -> Callable[[Guard], Guard]:
         return lambda fn: self.add_guard(fn, procedure=procedure, transition=transition)
 
@@ -317,6 +327,7 @@ class Registry:
         """Unregister a hook (tests only)."""
         self._guards = [h for h in self._guards if h.fn is not fn]
         self._effects = [h for h in self._effects if h.fn is not fn]
+        self._previews = [h for h in self._previews if h.fn is not fn]
 
 
 registry = Registry()

@@ -12,7 +12,9 @@ class PublicityConfig(AppConfig):
         from sanxiang.cases import page_sections
         from sanxiang.core import reports, ticks, workbench
         from sanxiang.core.roles import Role
-        from sanxiang.publicity import annual, panels, receivers, tick  # noqa: F401
+        from sanxiang.publicity import annual, content, panels, receivers, tick  # noqa: F401
+
+        content.register_decision_number_provider(content.issued_decision_number)
 
         workbench.register_nav(
             N_("公示"), "publicity:desk", roles={Role.PUBLICITY_EDITOR, Role.SUPERVISOR, Role.HEAD}, order=40

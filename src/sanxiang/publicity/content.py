@@ -26,6 +26,21 @@ def register_decision_number_provider(fn: Callable[[Any], str | None]) -> None:
         _number_providers.append(fn)
 
 
+def issued_decision_number(case) -> str | None:
+    """The number of the case's current issued decision document, read through the app registry
+    (documents sits above publicity; publicity does not import it)."""
+    from django.apps import apps
+
+    document = (
+        apps.get_model("documents", "Document")
+        .objects.filter(case=case, template__kind="decision", status="issued", number__isnull=False)
+        .select_related("number")
+        .order_by("-issued_at")
+        .first()
+    )
+    return document.number_text if document else None
+
+
 def decision_number(case) -> str:
     for provider in _number_providers:
         number = provider(case)

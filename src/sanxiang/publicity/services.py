@@ -249,6 +249,19 @@ def edit(pub: Publication, *, actor, changes: dict[str, str]) -> Publication:
     return pub
 
 
+def _refresh_decision_number(pub: Publication, actor) -> None:
+    """A draft made when the case was decided carries the case number until the decision document
+    is issued; once it is, the document's number replaces that placeholder (never an edited one)."""
+    if pub.kind != PublicationKind.DECISION or pub.case_id is None:
+        return
+    if pub.content.get("decision_number") not in ("", None, pub.case.number):
+        return
+    number = content_mod.decision_number(pub.case)
+    if number != pub.content.get("decision_number"):
+        pub.content = {**pub.content, "decision_number": number}
+        _save(pub, actor, "content")
+
+
 @transaction.atomic
 def check(pub: Publication, *, actor, confidentiality_reviewed: bool = False, note: str = "") -> Publication:
     """审核: the confidentiality review of a decision (PUB-09) or the legality check of an item
@@ -256,6 +269,7 @@ def check(pub: Publication, *, actor, confidentiality_reviewed: bool = False, no
     pub = _lock(pub)
     require_editor(actor, pub.agency)
     _expect(pub, S.DRAFT)
+    _refresh_decision_number(pub, actor)
     result: dict[str, Any] = {}
     if pub.kind == PublicationKind.DECISION:
         if not confidentiality_reviewed:
@@ -330,6 +344,7 @@ def publish(pub: Publication, *, actor, note: str = "") -> Publication:
         from sanxiang.publicity import before
 
         return before.publish_profile(pub, actor=actor)
+    _refresh_decision_number(pub, actor)
     update = pub.published_version > 0
     if update and not note.strip():
         raise InvalidInput(

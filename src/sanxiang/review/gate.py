@@ -91,9 +91,19 @@ def review_gate(ctx: TransitionContext) -> None:
     ctx.extras["review"] = (review, discussion)
 
 
+def review_preview(ctx: TransitionContext) -> None:
+    """The gate as the case page shows it: a decision on a proposal that has not passed its review is
+    listed as blocked, with the reason, before the head opens the form (the form's data cannot
+    change the answer once a proposal exists)."""
+    if ctx.case.current_proposal is not None:
+        review_gate(ctx)
+
+
 def register() -> None:
     from sanxiang.cases.workflow import registry
 
     for name in GATED_TRANSITIONS:
         if review_gate not in registry.guards_for("*", name):
             registry.add_guard(review_gate, procedure="*", transition=name)
+    if review_preview not in registry.previews_for("*", "decide"):
+        registry.add_preview(review_preview, procedure="*", transition="decide")
