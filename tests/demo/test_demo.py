@@ -86,8 +86,8 @@ def test_full_demo_through_the_command():
     revoked = Certificate.objects.get(status=CertificateStatus.REVOKED)
     assert revoked.status_reason
     assert all(c.status_reason for c in Certificate.objects.filter(status=CertificateStatus.SUSPENDED))
-    # the vertically managed tax bureau is in the demo only as a node of the supervision graph
-    for agency in enforcing.exclude(vertically_managed=True):
+    # the vertically managed tax bureau and the 司法所 are in the demo only as nodes of the supervision graph
+    for agency in enforcing.exclude(vertically_managed=True).exclude(is_justice_office=True):
         assert agency.staff.filter(groups__name=Role.REVIEWER).exclude(legal_qualification="").exists()
         assert agency.staff.filter(groups__name=Role.PUBLICITY_EDITOR).exists()
         assert agency.staff.filter(groups__name=Role.HEAD).exists()
