@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # the API docs page served from our own static files, never a CDN
     "django_tasks",
     "django_tasks_db",
     # bounded contexts, in dependency order (an app may import only those above it)
@@ -186,6 +187,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "三项制度 — 行政执法公示、执法全过程记录、重大执法决定法制审核",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # choice sets whose field names collide across apps get stable names in the schema
     "ENUM_NAME_OVERRIDES": {
