@@ -18,7 +18,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from sanxiang.catalog import rules
@@ -334,6 +336,7 @@ def _withhold(pub: Publication, *, actor, reason: str) -> Publication:
     return pub
 
 
+@translation.override(settings.LANGUAGE_CODE)  # public text in Chinese, whatever the editor's UI language
 @transaction.atomic
 def publish(pub: Publication, *, actor, note: str = "") -> Publication:
     """发布: write the masked snapshot the portal shows, and its record entry (I3)."""
