@@ -37,7 +37,7 @@ def test_report_counts_decisions_fines_and_timeliness(year_2025):
     assert timeliness[1:4] == [2, 1, 0]  # two decisions, one published on time, none late
     assert timeliness[4] == 1  # the simple-procedure decision is still unpublished and past due
     assert sections["reviews"]["available"] is True  # registered by the review app
-    assert sections["av_coverage"]["available"] is False  # no source yet: shown as "—"
+    assert sections["av_coverage"]["available"] is True  # registered by the records app
 
 
 def test_sections_plug_in_by_registration(db):
@@ -63,7 +63,8 @@ def test_report_command_writes_each_format(year_2025, tmp_path, fmt):
     assert "annual report 2025" in stdout.getvalue()
     if fmt == "html":
         text = body.decode()
-        assert "2025年度行政执法统计年报" in text and "<svg" in text and "数据来源尚未接入" in text
+        assert "2025年度行政执法统计年报" in text and "<svg" in text and "音视频记录覆盖率" in text
+        assert "数据来源尚未接入" not in text  # every section has its source now
     elif fmt == "xlsx":
         from openpyxl import load_workbook
 

@@ -44,7 +44,7 @@ class OpenCaseForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["procedure"].choices = [(p.code, p.name) for p in registry.procedures()]
+        self.fields["procedure"].choices = [(p.code, _(p.name)) for p in registry.procedures()]
         self.fields["item"].queryset = EnforcementItem.objects.filter(agency=user.agency)
         self.fields["handlers"].queryset = User.objects.filter(agency=user.agency, groups__name=Role.OFFICER)
         self.fields["existing_party"].queryset = Party.objects.filter(agency=user.agency).order_by(

@@ -38,3 +38,6 @@ class RecordsConfig(AppConfig):
             "records.requests", "records/panel_requests.html", sections.pending_requests, order=15
         )
         ticks.register("records.checkpoint", checkpoints.tick)
+        from sanxiang.records import annual
+
+        annual.register()  # the annual statistics report's audio/video coverage section

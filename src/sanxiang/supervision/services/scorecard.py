@@ -291,67 +291,22 @@ def staffing(agency_ids, day) -> dict[int, dict[str, int]]:
 
 
 def required_av_transitions() -> dict[str, dict[str, str]]:
-    """procedure → {transition: act} for the acts that have a *required* audio/video rule."""
-    from sanxiang.cases.workflow import registry
-    from sanxiang.records import avrules
+    from sanxiang.records import coverage_stats
 
-    required_acts = {r.act for r in avrules.rules() if r.required}
-    out: dict[str, dict[str, str]] = {}
-    for procedure in registry.procedures():
-        moves = {t.name: t.act for t in procedure.transitions if t.act in required_acts}
-        if moves:
-            out[procedure.code] = moves
-    return out
+    return coverage_stats.required_av_transitions()
 
 
 def av_events(agency_ids, date_from, date_to) -> list[tuple[int, int, int, bool]]:
     """(agency_id, case_id, event_id, covered) for each fired act that had to be recorded on video."""
-    from sanxiang.cases.models import CaseEvent
-    from sanxiang.records import avrules
-    from sanxiang.records.models import AVCoverage, Evidence
+    from sanxiang.records import coverage_stats
 
-    moves = required_av_transitions()
-    if not moves:
-        return []
-    which = Q(pk__in=[])
-    for procedure, transitions in moves.items():
-        which |= Q(case__procedure=procedure, transition__in=list(transitions))
-    start, end = _bounds(date_from, date_to)
-    events = list(
-        CaseEvent.objects.filter(case__agency_id__in=agency_ids, at__gte=start, at__lt=end)
-        .filter(which)
-        .values_list(
-            "pk", "case_id", "case__agency_id", "case__procedure", "transition", "data", "case__attributes"
-        )
-    )
-    required: dict[int, tuple[int, int, tuple[str, ...]]] = {}
-    for pk, case_id, agency_id, procedure, transition, data, attributes in events:
-        rule = avrules.rule_for(moves[procedure][transition], data or {}, attributes or {})
-        if rule is not None and rule.required:
-            required[pk] = (agency_id, case_id, rule.media)
-    covered: dict[int, set[str]] = defaultdict(set)
-    ids = list(required)
-    for part in _chunks(ids):
-        for event_id, kind in AVCoverage.objects.filter(event_id__in=part).values_list(
-            "event_id", "evidence__media_kind"
-        ):
-            covered[event_id].add(kind)
-        for event_id, kind in Evidence.objects.filter(event_id__in=part).values_list(
-            "event_id", "media_kind"
-        ):
-            covered[event_id].add(kind)
-    return [
-        (agency_id, case_id, pk, bool(covered.get(pk, set()) & set(media)))
-        for pk, (agency_id, case_id, media) in required.items()
-    ]
+    return coverage_stats.required_events(agency_ids, date_from, date_to)
 
 
 def av_coverage(agency_ids, date_from, date_to, today) -> dict[int, tuple[int, int]]:
-    out: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for agency_id, _case, _event, covered in av_events(agency_ids, date_from, date_to):
-        out[agency_id][1] += 1
-        out[agency_id][0] += covered
-    return {k: (v[0], v[1]) for k, v in out.items()}
+    from sanxiang.records import coverage_stats
+
+    return coverage_stats.per_agency(agency_ids, date_from, date_to)
 
 
 def certified_officers(agency_ids, date_from, date_to, today) -> dict[int, tuple[int, int]]:
