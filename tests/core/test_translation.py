@@ -114,7 +114,7 @@ def test_every_marked_literal_is_in_the_catalog():
             if "migrations" in path.parts:
                 continue
             for literal in marker.findall(path.read_text(encoding="utf-8")):
-                msgid = ast.literal_eval(f'"{literal}"') if pattern == "*.py" else literal
+                msgid = ast.literal_eval(f'"{literal}"') if pattern == "*.py" else literal.replace("%", "%%")
                 if re.search(r"[\u4e00-\u9fff]", msgid) and msgid not in known:
                     missing.add(f"{path.relative_to(SOURCE)}: {msgid}")
     assert not missing, "run `make messages` and translate:\n" + "\n".join(sorted(missing)[:40])

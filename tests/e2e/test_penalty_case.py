@@ -282,7 +282,13 @@ def test_penalty_case_from_filing_to_publication(cast, browse, tmp_path):
     supervisor = browse()
     page = login(supervisor, "supervisor")
     supervisor.shot("supervisor-workbench", "执法监督人员的工作台。", full_page=True)
-    page.goto(f"{supervisor.base_url}/cases/?q={number}")
+    # the case is on the supervision dashboard: the headline figure leads to the cases behind it
+    page.goto(f"{supervisor.base_url}/supervision/dashboard/")
+    expect(page.locator(".kpi").first).to_be_visible()
+    supervisor.shot("supervisor-dashboard", "执法监督看板：本期案件、时限、审核、公示及时性与音像记录覆盖。", full_page=True)
+    page.locator(".kpi", has_text="本期新增案件").click()
+    expect(page.locator("main a", has_text=number).first).to_be_visible()
+    supervisor.shot("dashboard-drill-down", "点击看板上的数字，列出其背后的案件。", full_page=True)
     page.locator("main a", has_text=number).first.click()
     # I7: a supervisor states why before reading the case; the reason goes into the record
     supervisor.shot("access-reason", "监督人员调阅案卷须说明理由，理由记入全过程记录。", full_page=True)

@@ -305,9 +305,10 @@ def bar_chart(labels: list[str], values: list[int], *, width: int = 560, bar_hei
     peak = max(values or [0]) or 1
     label_w, gap = 110, 8
     height = len(labels) * (bar_height + gap) + gap
+    title = escape(_("统计图"))
     parts = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" xmlns="http://www.w3.org/2000/svg" '
-        f'aria-label="{escape(_("统计图"))}">'
+        f'aria-label="{title}">'
     ]
     for i, (label, value) in enumerate(zip(labels, values, strict=False)):
         y = gap + i * (bar_height + gap)
