@@ -285,7 +285,11 @@ def test_penalty_case_from_filing_to_publication(cast, browse, tmp_path):
     # the case is on the supervision dashboard: the headline figure leads to the cases behind it
     page.goto(f"{supervisor.base_url}/supervision/dashboard/")
     expect(page.locator(".kpi").first).to_be_visible()
-    supervisor.shot("supervisor-dashboard", "执法监督看板：本期案件、时限、审核、公示及时性与音像记录覆盖。", full_page=True)
+    supervisor.shot(
+        "supervisor-dashboard",
+        "执法监督看板：本期案件、时限、审核、公示及时性与音像记录覆盖。",
+        full_page=True,
+    )
     page.locator(".kpi", has_text="本期新增案件").click()
     expect(page.locator("main a", has_text=number).first).to_be_visible()
     supervisor.shot("dashboard-drill-down", "点击看板上的数字，列出其背后的案件。", full_page=True)
