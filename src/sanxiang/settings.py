@@ -196,6 +196,16 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Whole public pages cached for visitors without a session (portal/pagecache.py); 0 turns it off.
+SANXIANG_PORTAL_CACHE_SECONDS = int(os.environ.get("SANXIANG_PORTAL_CACHE_SECONDS", "30"))
+if os.environ.get("SANXIANG_CACHE_URL"):  # e.g. redis://127.0.0.1:6379/1 — shared by all processes
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["SANXIANG_CACHE_URL"],
+        }
+    }
+
 # --- background work ------------------------------------------------------------------------
 TASKS = {
     "default": {

@@ -21,6 +21,7 @@ from sanxiang.catalog.choices import Category
 from sanxiang.core import clock
 from sanxiang.org.models import CertificateStatus
 from sanxiang.portal import flowchart
+from sanxiang.portal.pagecache import cached_page
 from sanxiang.portal.public import parse_date, parse_id, public, slug
 from sanxiang.publicity import search
 from sanxiang.publicity.choices import PublicStatus
@@ -97,6 +98,7 @@ def _agencies_directory():
     return directory
 
 
+@cached_page
 @public
 @require_GET
 def home(request):
@@ -113,6 +115,7 @@ def home(request):
     )
 
 
+@cached_page
 @public
 @require_GET
 def decisions(request):
@@ -136,6 +139,7 @@ def decisions(request):
     )
 
 
+@cached_page
 @public
 @require_GET
 def decision_detail(request, pk):
@@ -204,12 +208,14 @@ def _agency_or_404(code: str) -> PublicAgency:
     return agency
 
 
+@cached_page
 @public
 @require_GET
 def agencies(request):
     return render(request, "portal/agencies.html", {"directory": _agencies_directory()})
 
 
+@cached_page
 @public
 @require_GET
 def agency_detail(request, code):
@@ -240,6 +246,7 @@ def agency_detail(request, code):
     )
 
 
+@cached_page
 @public
 @require_GET
 def item_detail(request, code, item):
@@ -260,12 +267,14 @@ def item_detail(request, code, item):
     )
 
 
+@cached_page
 @public
 @require_GET
 def procedures(request):
     return render(request, "portal/procedures.html", {"procedures": registry.procedures()})
 
 
+@cached_page
 @public
 @require_GET
 def procedure_detail(request, code):
@@ -378,6 +387,7 @@ def photo(request, number):
 # --- annual reports and open data ------------------------------------------------------------
 
 
+@cached_page
 @public
 @require_GET
 def reports(request):
@@ -388,6 +398,7 @@ def reports(request):
     )
 
 
+@cached_page
 @public
 @require_GET
 def report_detail(request, year, scope):
@@ -404,6 +415,7 @@ def report_detail(request, year, scope):
     )
 
 
+@cached_page
 @public
 @require_GET
 def open_data(request):
