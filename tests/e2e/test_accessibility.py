@@ -64,3 +64,21 @@ def test_pages_pass_the_accessibility_check(cast, browse):
     page = officer.go("/")
     expect(page.locator("h1").first).to_contain_text("Workbench")
     officer.shot("english-workbench", "英文界面的工作台。")
+
+
+def test_printed_pages_leave_out_the_navigation(cast, browse):
+    """Case pages and public pages print without the top bar, the buttons and the footer."""
+    case, _publication = _published_case(cast)
+    from sanxiang.publicity.models import PublicDecision
+
+    decision = PublicDecision.objects.get()
+    officer = browse()
+    login(officer, "officer")
+    for path in (f"/cases/{case.number}/", f"/portal/decisions/{decision.pk}/"):
+        page = officer.go(path)
+        expect(page.locator(".topbar")).to_be_visible()
+        page.emulate_media(media="print")
+        expect(page.locator(".topbar")).to_be_hidden()
+        expect(page.locator(".footer")).to_be_hidden()
+        expect(page.locator("main h1").first).to_be_visible()
+        page.emulate_media(media="screen")
