@@ -34,6 +34,19 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _relaxed_login_security(settings):
+    """The general suite logs staff in with `client.force_login`: no second factor, no
+    re-authentication window to fall out of, and fresh rate-limit and lockout counters (they live
+    in the process's cache). The tests of these (tests/security/test_auth*.py) set them back."""
+    from django.core.cache import cache
+
+    settings.SANXIANG_OTP_REQUIRED_ROLES = []
+    settings.SANXIANG_REAUTH_SECONDS = 10**9
+    settings.SANXIANG_SESSION_IDLE_SECONDS = 10**9
+    cache.clear()
+
+
 @pytest.fixture
 def world(db):
     from tests.factories import World
