@@ -15,10 +15,13 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    # Redoc injects its own <style> elements: the one page whose styles may be inline
+    # Redoc injects its own <style> elements and runs its search in a blob: worker: the one page
+    # whose styles may be inline
     path(
         "api/docs/",
-        csp_update({"style-src": ["'unsafe-inline'"]})(SpectacularRedocView.as_view(url_name="api-schema")),
+        csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["blob:"]})(
+            SpectacularRedocView.as_view(url_name="api-schema")
+        ),
         name="api-docs",
     ),
     path("api/", include("sanxiang.api_urls")),

@@ -44,6 +44,7 @@ def test_supervisor_without_device_must_enrol_before_anything(strict, agency, cl
     page = client.get("/login/otp/enrol/?next=/cases/")
     html = page.content.decode()
     assert page.status_code == 200 and "<svg" in html and 'id="id_token"' in html
+    assert "no-store" in page["Cache-Control"]  # the secret is on this page
     device = TOTPDevice.objects.get(user=supervisor, confirmed=False)
     secret = re.search(r'id="otp-secret">([A-Z2-7 ]+)<', html).group(1).replace(" ", "")
     assert secret == otp.secret_of(device)

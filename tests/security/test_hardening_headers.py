@@ -59,6 +59,8 @@ def test_only_the_api_docs_page_allows_inline_styles(client):
     docs = client.get("/api/docs/")
     assert "'unsafe-inline'" in directives(docs[CSP])["style-src"]
     assert directives(docs[CSP])["script-src"] == ["'self'"]
+    assert "blob:" in directives(docs[CSP])["worker-src"]
+    assert directives(client.get("/cases/")[CSP])["worker-src"] == ["'self'"]
 
 
 def test_production_turns_on_secure_cookies_and_hsts(tmp_path):

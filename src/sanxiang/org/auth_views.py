@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
@@ -72,6 +73,7 @@ def _check_code(request, device, code: str) -> bool:
     return bool(TOKEN.match(code)) and device.verify_token(code)
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def otp_verify(request):
@@ -106,6 +108,7 @@ def otp_verify(request):
     )
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def otp_enrol(request):
@@ -144,6 +147,7 @@ def otp_enrol(request):
     return render(request, "registration/otp_enrol.html", context, status=422 if error else 200)
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def reauth(request):
