@@ -332,9 +332,7 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
-PERMISSIONS_POLICY = (
-    "camera=(self), microphone=(self), geolocation=(self), payment=(), usb=(), interest-cohort=()"
-)
+PERMISSIONS_POLICY = "camera=(self), microphone=(self), geolocation=(self), payment=(), usb=()"
 SESSION_COOKIE_AGE = 8 * 3600  # absolute limit; the idle limit is SANXIANG_SESSION_IDLE_SECONDS
 SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION

@@ -25,9 +25,13 @@ class UserLanguageMiddleware:
 class SecurityHeadersMiddleware:
     """Headers Django does not set itself: Permissions-Policy (settings.PERMISSIONS_POLICY).
 
-    The Content-Security-Policy comes from django-csp (settings.CONTENT_SECURITY_POLICY); an HTML
-    file served as a download (an annual report, an analysis file, a scorecard) carries its own
-    <style> and no script, so it gets style-src 'unsafe-inline' and nothing else."""
+    The Content-Security-Policy comes from django-csp (settings.CONTENT_SECURITY_POLICY), relaxed
+    here for two kinds of response, by path or type so that a 304 answer carries the same policy:
+    the API docs page (Redoc injects <style> elements and runs its search in a blob: worker) and an
+    HTML file served as a download (an annual report, an analysis file, a scorecard: its own <style>,
+    no script) get style-src 'unsafe-inline' — never script-src."""
+
+    API_DOCS = "/api/docs/"
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -37,7 +41,9 @@ class SecurityHeadersMiddleware:
         policy = getattr(settings, "PERMISSIONS_POLICY", "")
         if policy:
             response.headers.setdefault("Permissions-Policy", policy)
-        if response.get("Content-Type", "").startswith("text/html") and response.has_header(
+        if request.path == self.API_DOCS:
+            response._csp_update = {"style-src": ["'unsafe-inline'"], "worker-src": ["blob:"]}
+        elif response.get("Content-Type", "").startswith("text/html") and response.has_header(
             "Content-Disposition"
         ):
             response._csp_update = {"style-src": ["'unsafe-inline'"]}
