@@ -35,9 +35,19 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _relaxed_login_security(settings):
+    """The general suite logs staff in with `client.force_login`: no second factor, no
+    re-authentication window to fall out of. The tests of these (tests/security/test_auth*.py)
+    set them back."""
+    settings.SANXIANG_OTP_REQUIRED_ROLES = []
+    settings.SANXIANG_REAUTH_SECONDS = 10**9
+    settings.SANXIANG_SESSION_IDLE_SECONDS = 10**9
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: cached portal pages, rate-limit counters and lookups
-    of one test's data must not answer the next test."""
+    """Each test starts with an empty cache: cached portal pages, rate-limit and lockout counters
+    and lookups of one test's data must not answer the next test."""
     from django.core.cache import cache
 
     cache.clear()

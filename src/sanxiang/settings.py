@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # the API docs page served from our own static files, never a CDN
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # bounded contexts, in dependency order (an app may import only those above it)
     "sanxiang.core",
     "sanxiang.org",
@@ -83,8 +85,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "sanxiang.core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "sanxiang.org.middleware.AuthGuardMiddleware",  # idle expiry and the second factor
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -132,6 +136,13 @@ AUTH_USER_MODEL = "org.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:workbench"
 LOGOUT_REDIRECT_URL = "login"
+# Argon2id first (docs/security-auth.md); PBKDF2 stays so older hashes still verify, and a login
+# with one rehashes it with Argon2.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -198,13 +209,9 @@ SPECTACULAR_SETTINGS = {
 
 # Whole public pages cached for visitors without a session (portal/pagecache.py); 0 turns it off.
 SANXIANG_PORTAL_CACHE_SECONDS = int(os.environ.get("SANXIANG_PORTAL_CACHE_SECONDS", "30"))
-if os.environ.get("SANXIANG_CACHE_URL"):  # e.g. redis://127.0.0.1:6379/1 — shared by all processes
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["SANXIANG_CACHE_URL"],
-        }
-    }
+CACHE_URL = os.environ.get("SANXIANG_CACHE_URL") or os.environ.get("REDIS_URL", "")
+if CACHE_URL:  # e.g. redis://127.0.0.1:6379/1 — one cache shared by every process
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 
 # --- background work ------------------------------------------------------------------------
 TASKS = {
@@ -268,3 +275,71 @@ SANXIANG_LLM_URL = os.environ.get("SANXIANG_LLM_URL", "")
 SANXIANG_LLM_MODEL = os.environ.get("SANXIANG_LLM_MODEL", "")
 SANXIANG_LLM_API_KEY = os.environ.get("SANXIANG_LLM_API_KEY", "")
 SANXIANG_LLM_TIMEOUT = float(os.environ.get("SANXIANG_LLM_TIMEOUT", "20"))
+
+# --- authentication and web hardening (issue 10; docs/security-auth.md) --------------------------
+# Lockout: after SANXIANG_LOGIN_MAX_FAILURES failed logins for one username (or ..._PER_IP from one
+# address) within SANXIANG_LOGIN_FAILURE_WINDOW seconds, that username (or address) is refused for
+# SANXIANG_LOGIN_LOCKOUT_SECONDS, whether or not the username exists. Counters live in the cache.
+AUTHENTICATION_BACKENDS = ["sanxiang.org.auth.LockoutModelBackend"]
+SANXIANG_LOGIN_MAX_FAILURES = int(os.environ.get("SANXIANG_LOGIN_MAX_FAILURES", "5"))
+SANXIANG_LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("SANXIANG_LOGIN_MAX_FAILURES_PER_IP", "20"))
+SANXIANG_LOGIN_FAILURE_WINDOW = int(os.environ.get("SANXIANG_LOGIN_FAILURE_WINDOW", str(15 * 60)))
+SANXIANG_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("SANXIANG_LOGIN_LOCKOUT_SECONDS", str(15 * 60)))
+# Two-factor (TOTP, django-otp): mandatory for these roles, optional (self-enrolment) for the others.
+SANXIANG_OTP_REQUIRED_ROLES = [
+    r for r in os.environ.get("SANXIANG_OTP_REQUIRED_ROLES", "admin,supervisor").split(",") if r
+]
+OTP_TOTP_ISSUER = "Sanxiang"
+# Idle sessions end; sensitive acts (a decision, a publication, issuing a document, exporting a
+# dossier) need a password confirmed within SANXIANG_REAUTH_SECONDS.
+SANXIANG_SESSION_IDLE_SECONDS = int(os.environ.get("SANXIANG_SESSION_IDLE_SECONDS", str(30 * 60)))
+SANXIANG_REAUTH_SECONDS = int(os.environ.get("SANXIANG_REAUTH_SECONDS", str(15 * 60)))
+# Per-IP limits (DRF's cache-backed throttle, reused for the portal pages): "<n>/<sec|min|hour|day>".
+SANXIANG_RATE_LIMITS = {
+    "open_data": os.environ.get("SANXIANG_RATE_OPEN_DATA", "120/min"),
+    "portal": os.environ.get("SANXIANG_RATE_PORTAL", "300/min"),
+    "portal_search": os.environ.get("SANXIANG_RATE_PORTAL_SEARCH", "60/min"),
+    "portal_clue": os.environ.get("SANXIANG_RATE_PORTAL_CLUE", "10/hour"),
+}
+# The cache holds the counters: the process-local default is fine for one demo process; several
+# gunicorn workers or servers need a shared cache for the limits and lockout counters: the one
+# SANXIANG_CACHE_URL configures above (docs/deploy.md).
+
+INSTALLED_APPS.append("csp")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware"
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1, "sanxiang.core.middleware.SecurityHeadersMiddleware"
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("sanxiang.core.middleware.SecurityHeadersMiddleware") + 1,
+    "sanxiang.core.middleware.RateLimitMiddleware",
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "media-src": ["'self'", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "worker-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+PERMISSIONS_POLICY = "camera=(self), microphone=(self), geolocation=(self), payment=(), usb=()"
+SESSION_COOKIE_AGE = 8 * 3600  # absolute limit; the idle limit is SANXIANG_SESSION_IDLE_SECONDS
+SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_SSL_REDIRECT = PRODUCTION and os.environ.get("SANXIANG_SSL_REDIRECT", "1") == "1"
+SECURE_REDIRECT_EXEMPT = [r"^readyz$", r"^metrics$"]  # probes from the host speak plain HTTP
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# The client address the limits count: REMOTE_ADDR, or the n-th address from the right of
+# X-Forwarded-For behind n trusted proxies (never the whole header, which a client can forge).
+REST_FRAMEWORK["NUM_PROXIES"] = int(os.environ.get("SANXIANG_NUM_PROXIES", "0"))

@@ -4,12 +4,17 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from sanxiang.exchange import ops
+from sanxiang.org import auth_views as org_auth_views
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", org_auth_views.LoginView.as_view(), name="login"),
+    path("login/otp/", org_auth_views.otp_verify, name="otp-verify"),
+    path("login/otp/enrol/", org_auth_views.otp_enrol, name="otp-enrol"),
+    path("login/reauth/", org_auth_views.reauth, name="reauth"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # its relaxed style-src and worker-src: core.middleware.SecurityHeadersMiddleware
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("sanxiang.api_urls")),
     path("portal/documents/", include("sanxiang.documents.public_urls")),

@@ -54,12 +54,26 @@ def listed(client: APIClient, url: str) -> int:
     return response.json()["count"]
 
 
-def test_full_demo_through_the_command():
+def test_full_demo_through_the_command(settings):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from sanxiang.org import otp
+
+    settings.SANXIANG_OTP_REQUIRED_ROLES = [Role.ADMIN, Role.SUPERVISOR]  # the production default
     out = io.StringIO()
     call_command("demo", stdout=out)
     text = out.getvalue()
     assert "Loaded the demo" in text and "officer2" in text and settings.DEMO_PASSWORD in text
     assert "refused" not in text, text
+    # the accounts that need a second factor have the documented demo secret (docs/demo.md)
+    assert otp.DEMO_SECRET in text
+    for username in ("supervisor", "admin"):
+        device = otp.confirmed_device(User.objects.get(username=username))
+        assert device is not None and otp.secret_of(device) == otp.DEMO_SECRET
+    assert not TOTPDevice.objects.filter(user__username="officer").exists()
+    # the API checks below log in with the password only
+    settings.SANXIANG_OTP_REQUIRED_ROLES = []
+    TOTPDevice.objects.all().delete()
 
     # --- the shape DESIGN.md and the issue ask for
     city = Division.objects.get(code="439900")

@@ -57,8 +57,16 @@ def browser():
 
 @pytest.fixture(autouse=True)
 def _e2e_settings(settings, tmp_path_factory):
-    """Fast password hashing for the many test users, and checkpoint keys in a temporary folder."""
+    """Fast password hashing for the many test users, checkpoint keys in a temporary folder, and
+    the production login rules (second factor, re-authentication window)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # the browser runs with the production login rules (tests/conftest.py relaxes them for the
+    # rest of the suite): the supervisor gives a TOTP code, decisions follow a recent login
+    from tests.security.helpers import IDLE_SECONDS, REAUTH_SECONDS, REQUIRED_ROLES
+
+    settings.SANXIANG_OTP_REQUIRED_ROLES = REQUIRED_ROLES
+    settings.SANXIANG_REAUTH_SECONDS = REAUTH_SECONDS
+    settings.SANXIANG_SESSION_IDLE_SECONDS = IDLE_SECONDS
     settings.SANXIANG_KEY_DIR = tmp_path_factory.getbasetemp() / "keys"
     from sanxiang.catalog import rules
 

@@ -22,8 +22,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _no_throttle_no_cache(monkeypatch):
+def _no_throttle_no_cache(monkeypatch, settings):
     monkeypatch.setattr(api.OpenDataThrottle, "rate", "100000/min")
+    settings.SANXIANG_RATE_LIMITS = dict.fromkeys(settings.SANXIANG_RATE_LIMITS, "100000/min")
     cache.clear()
     yield
     cache.clear()

@@ -16,6 +16,7 @@ from sanxiang.cases.models import Case, CaseEvent, Deadline, Party, Proposal
 from sanxiang.cases.signals import case_viewed
 from sanxiang.catalog.models import EnforcementItem
 from sanxiang.core.errors import InvalidInput, NotFound
+from sanxiang.org import reauth
 from sanxiang.org.models import User
 
 
@@ -289,6 +290,9 @@ class CaseViewSet(
             return Response([_option(o) for o in services.options(case, request.user)])
         body = TransitionRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
+        move = next((t for t in case.definition.transitions if t.name == body.validated_data["name"]), None)
+        if move is not None and move.act == "decision":
+            reauth.check_api(request)  # a session caller re-authenticates first; tokens are exempt
         case = services.transition(
             case,
             body.validated_data["name"],

@@ -22,6 +22,7 @@ from sanxiang.core import tabular
 from sanxiang.core.errors import DomainError, NotFound
 from sanxiang.core.parsing import parse_int
 from sanxiang.core.roles import Role
+from sanxiang.org import reauth
 from sanxiang.org.models import User
 
 
@@ -159,6 +160,8 @@ def case_transition(request, number: str, name: str):
         move = case.definition.transition(name)
     except KeyError:
         raise Http404 from None
+    if move.act == "decision" and (ask := reauth.ensure_recent_auth(request)):
+        return ask  # a decision needs the password confirmed recently (org/reauth.py)
     errors: dict[str, str] = {}
     general_error = ""
     values = request.POST if request.method == "POST" else {}

@@ -25,7 +25,7 @@ _DRF_CODES = {
     exceptions.MethodNotAllowed: ("method_not_allowed", "不支持该请求方法。"),
     exceptions.NotAcceptable: ("not_acceptable", "无法提供所请求的格式。"),
     exceptions.UnsupportedMediaType: ("unsupported_media_type", "不支持的请求内容类型。"),
-    exceptions.Throttled: ("throttled", "请求过于频繁，请稍后再试。"),
+    exceptions.Throttled: ("rate_limited", "请求过于频繁，请稍后再试。"),
     exceptions.ParseError: ("invalid_input.parse", "请求内容无法解析。"),
 }
 

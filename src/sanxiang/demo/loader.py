@@ -27,11 +27,13 @@ from django.db import transaction
 from django.db.models import Count
 
 from sanxiang.core import calendar, clock, sequences, ticks
+from sanxiang.core.roles import Role
 from sanxiang.demo import reference
 from sanxiang.demo.hooks import DemoHooks
 from sanxiang.demo.people import People
 from sanxiang.demo.reference import World
 from sanxiang.demo.walker import Plan, Planner, Refusal, Walker
+from sanxiang.org import otp
 
 MARKER = "demo:base"
 SEED = 20260301
@@ -110,6 +112,7 @@ def load(stdout=None, *, size: float = 1.0, seed: int = SEED, hooks: DemoHooks |
         if is_loaded():
             cast = Cast(today, rng, reference.reload(World()), first_load=False, size=size)
             hooks.run_finally(cast)
+            otp.enrol_demo_accounts()
             report(out, cast)
             return cast
         _refuse_foreign_data()
@@ -123,6 +126,7 @@ def load(stdout=None, *, size: float = 1.0, seed: int = SEED, hooks: DemoHooks |
         with clock.frozen(now):
             ticks.run_all()
             hooks.run_finally(cast)
+            otp.enrol_demo_accounts()  # after the hooks: some of them add supervisors
             sequences.next_value(MARKER)
     cast.seconds = time.perf_counter() - started
     report(out, cast)
@@ -199,5 +203,11 @@ def report(out, cast: Cast) -> None:
     write(f"Demo accounts (password: {settings.DEMO_PASSWORD}; other staff log in as <agency>.<n>):\n")
     for username, name, agency, roles in accounts():
         write(f"  {username:<10} {name:<8} {agency:<18} {roles}\n")
+    roles = "、".join(str(Role(r).label) for r in settings.SANXIANG_OTP_REQUIRED_ROLES if r in Role.values)
+    if roles:
+        write(
+            f"Two-factor ({roles}): add the TOTP secret {otp.DEMO_SECRET} to any authenticator app"
+            " and type its 6-digit code after the password (docs/demo.md).\n"
+        )
     for line in data_location():
         write(f"{line}\n")

@@ -17,6 +17,7 @@ from sanxiang.core.errors import DomainError, InvalidInput, NotFound
 from sanxiang.documents import compose, services
 from sanxiang.documents import render as renderer
 from sanxiang.documents.models import Document, DocumentStatus, ServiceRecord
+from sanxiang.org import reauth
 
 
 class ServiceSerializer(serializers.ModelSerializer):
@@ -170,6 +171,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         body = IssueSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         case = selectors.case_for(request.user, number=body.validated_data["case"])
+        reauth.check_api(request)
         document = services.issue(
             case,
             body.validated_data["template"],

@@ -24,6 +24,7 @@ from sanxiang.core.roles import Role
 from sanxiang.documents import compose, services
 from sanxiang.documents import render as renderer
 from sanxiang.documents.models import Document, DocumentNumber, DocumentStatus, ServiceMethod
+from sanxiang.org import reauth
 
 
 def _case(request, number: str):
@@ -93,6 +94,8 @@ def preview(request, number: str, code: str):
         raise Http404 from None
     overrides = {k[9:]: v for k, v in request.POST.items() if k.startswith("override_")}
     error, field = "", ""
+    if request.method == "POST" and (ask := reauth.ensure_recent_auth(request)):
+        return ask  # issuing needs the password confirmed recently (org/reauth.py)
     if request.method == "POST":
         try:
             document = services.issue(case, template, actor=request.user, overrides=overrides)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from sanxiang.org.models import Agency, Certificate, Division, Field, TrainingRecord, User
+from sanxiang.org.models import Agency, Certificate, Division, Field, SecurityEvent, TrainingRecord, User
 
 
 @admin.register(Division)
@@ -78,3 +78,23 @@ class CertificateAdmin(admin.ModelAdmin):
 class TrainingRecordAdmin(admin.ModelAdmin):
     list_display = ["user", "kind", "title", "date", "hours", "passed"]
     list_filter = ["kind"]
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """The login audit: read only, for administrators (nobody adds, edits or deletes a row)."""
+
+    list_display = ["at", "kind", "username", "user", "ip", "detail"]
+    list_filter = ["kind"]
+    search_fields = ["username", "ip"]
+    date_hierarchy = "at"
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

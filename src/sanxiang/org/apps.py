@@ -16,6 +16,14 @@ class OrgConfig(AppConfig):
         workbench.register_nav(N_("执法人员"), "org:officers", order=61)
         post_migrate.connect(_create_role_groups, sender=self)
 
+        from django.contrib.auth import signals as auth_signals
+
+        from sanxiang.org import auth
+
+        auth_signals.user_login_failed.connect(auth.on_login_failed, dispatch_uid="sx-login-failed")
+        auth_signals.user_logged_in.connect(auth.on_logged_in, dispatch_uid="sx-logged-in")
+        auth_signals.user_logged_out.connect(auth.on_logged_out, dispatch_uid="sx-logged-out")
+
 
 def _create_role_groups(**_):
     from django.contrib.auth.models import Group

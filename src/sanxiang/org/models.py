@@ -286,3 +286,46 @@ class TrainingRecord(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.user} {self.title}"
+
+
+class SecurityEventKind(models.TextChoices):
+    LOGIN = "login", _("登录成功")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    LOCKED_OUT = "locked_out", _("登录被锁定")
+    LOGOUT = "logout", _("退出登录")
+    SESSION_EXPIRED = "session_expired", _("会话超时")
+    OTP_VERIFIED = "otp_verified", _("两步验证通过")
+    OTP_FAILED = "otp_failed", _("两步验证失败")
+    OTP_ENROLLED = "otp_enrolled", _("启用两步验证")
+    REAUTH = "reauth", _("重新验证身份")
+    REAUTH_FAILED = "reauth_failed", _("重新验证失败")
+
+
+class SecurityEvent(models.Model):
+    """登录审计 — one row per login, logout, failure, lockout, second factor and re-authentication.
+
+    Written by `org.security` from the auth signals and the login views; read-only in the admin.
+    Never holds a password or a one-time code: `username` is what was typed in the username field."""
+
+    kind = models.CharField(_("事件"), max_length=20, choices=SecurityEventKind.choices, db_index=True)
+    username = models.CharField(_("用户名"), max_length=150, blank=True, db_index=True)
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("用户"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="security_events",
+    )
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    user_agent = models.CharField(_("浏览器标识"), max_length=300, blank=True)
+    at = models.DateTimeField(_("时间"), db_index=True)
+    detail = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("登录审计")
+        verbose_name_plural = _("登录审计")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"

@@ -18,10 +18,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from sanxiang.core.errors import NotFound
+from sanxiang.core.ratelimit import ScopedRateThrottle
 from sanxiang.portal.public import guard_response, parse_id
 from sanxiang.portal.views import filters_from
 from sanxiang.publicity import search
@@ -31,12 +31,10 @@ OPEN_CSV_LIMIT = 5000
 CACHE_SECONDS = 60
 
 
-class OpenDataThrottle(AnonRateThrottle):
-    scope = "open_data"
-    rate = "120/min"
+class OpenDataThrottle(ScopedRateThrottle):
+    """Per-IP limit SANXIANG_RATE_LIMITS["open_data"] (core/ratelimit.py); 429 `rate_limited`."""
 
-    def get_rate(self):
-        return self.rate
+    scope = "open_data"
 
 
 class DecisionSerializer(serializers.ModelSerializer):

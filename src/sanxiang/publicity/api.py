@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from sanxiang.core.errors import InvalidInput
+from sanxiang.org import reauth
 from sanxiang.publicity import content, selectors, services
 from sanxiang.publicity.models import Publication
 
@@ -108,6 +109,7 @@ class PublicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @extend_schema(request=_STEP, responses=PublicationSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
+        reauth.check_api(request)
         return self._step(
             request,
             lambda pub, data: services.publish(pub, actor=request.user, note=str(data.get("note") or "")),

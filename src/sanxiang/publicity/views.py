@@ -19,6 +19,7 @@ from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, NotFound
 from sanxiang.core.roles import Role
 from sanxiang.org.models import User
+from sanxiang.org.reauth import recent_auth_required
 from sanxiang.publicity import annual, before, content, selectors, services
 from sanxiang.publicity.choices import PublicationKind
 from sanxiang.publicity.models import ServiceWindow
@@ -141,6 +142,7 @@ def check(request, pk):
 
 @login_required
 @require_POST
+@recent_auth_required
 def publish(request, pk):
     return _run(
         request, pk, lambda pub: services.publish(pub, actor=request.user, note=request.POST.get("note", ""))

@@ -19,6 +19,7 @@ from sanxiang.cases import selectors as case_selectors
 from sanxiang.core.errors import Forbidden, InvalidInput, NotFound
 from sanxiang.core.parsing import parse_int
 from sanxiang.core.roles import Role
+from sanxiang.org import reauth
 from sanxiang.records import access, checkpoints, dossier, log, media, services
 from sanxiang.records.evidence import add_evidence, supersede_evidence
 from sanxiang.records.models import AccessRequest, Checkpoint, Entry, Evidence, EvidenceType, MediaKind
@@ -436,6 +437,7 @@ class DossierView(APIView):
     @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY})
     def get(self, request, number: str):
         case = case_selectors.case_for(request.user, number=number)
+        reauth.check_api(request)
         path = dossier.export_for(
             request.user, case, door="api", reason=request.query_params.get("reason", "")
         )

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sanxiang.cases import selectors
 from sanxiang.core.errors import DomainError, NotFound
 from sanxiang.core.parsing import parse_int
+from sanxiang.org.reauth import recent_auth_required
 from sanxiang.records import access, conf, dossier, media, services
 from sanxiang.records.evidence import acts_of, add_evidence, supersede_evidence
 from sanxiang.records.forms import AccessRequestForm, EvidenceForm, ReasonForm, SupersedeForm
@@ -205,6 +206,7 @@ def evidence_supersede(request, pk: int):
 
 
 @login_required
+@recent_auth_required
 def dossier_download(request, number: str):
     case = _case_or_404(request, number)
     try:
