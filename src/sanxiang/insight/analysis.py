@@ -574,9 +574,10 @@ def svg_chart(option: dict[str, Any], width: int = 640, height: int = 240) -> st
     plot_w, plot_h = width - left - 10, height - bottom - top
     slot = plot_w / len(labels)
     bar = max(slot * 0.8 / len(series), 1)
+    title = escape(_("统计图"))
     parts = [
         f'<svg class="chart-svg" viewBox="0 0 {width} {height}" role="img" '
-        'xmlns="http://www.w3.org/2000/svg" aria-label="统计图">'
+        f'xmlns="http://www.w3.org/2000/svg" aria-label="{title}">'
     ]
     parts.append(
         f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 10}" y2="{top + plot_h}" stroke="#8c959f"/>'
