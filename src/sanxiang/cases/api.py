@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -192,7 +193,7 @@ def _if_match_version(request, case: Case) -> int | None:
             raise ValueError
         return int(version)
     except ValueError:
-        raise InvalidInput("case.if_match.invalid", "If-Match 头格式应为 ETag 原值。") from None
+        raise InvalidInput("case.if_match.invalid", gettext("If-Match 头格式应为 ETag 原值。")) from None
 
 
 class CaseViewSet(
@@ -215,7 +216,7 @@ class CaseViewSet(
         try:
             return selectors.case_for(self.request.user, pk=int(self.kwargs["pk"]))
         except (ValueError, NotFound):
-            raise NotFound("case.not_found", "案件不存在或无权查阅。") from None
+            raise NotFound("case.not_found", gettext("案件不存在或无权查阅。")) from None
 
     def retrieve(self, request, *args, **kwargs):
         case = self.get_object()
@@ -238,18 +239,24 @@ class CaseViewSet(
         if data.pop("item", ""):
             item = EnforcementItem.objects.filter(agency=agency, code=body.validated_data["item"]).first()
             if item is None:
-                raise InvalidInput("case.item.unknown", "执法事项不存在或不属于本机关。", field="item")
+                raise InvalidInput(
+                    "case.item.unknown", gettext("执法事项不存在或不属于本机关。"), field="item"
+                )
         party = None
         if "party" in data:
             party = Party.objects.filter(agency=agency, pk=data.pop("party")).first()
             if party is None:
-                raise InvalidInput("case.party.unknown", "当事人不存在或不属于本机关。", field="party")
+                raise InvalidInput(
+                    "case.party.unknown", gettext("当事人不存在或不属于本机关。"), field="party"
+                )
         handlers = []
         for username in data.pop("handlers", []):
             handler = User.objects.filter(agency=agency, username=username).first()
             if handler is None:
                 raise InvalidInput(
-                    "case.handler.invalid", f"“{username}”不是本机关执法人员。", field="handlers"
+                    "case.handler.invalid",
+                    gettext("“%(username)s”不是本机关执法人员。") % {"username": username},
+                    field="handlers",
                 )
             handlers.append(handler)
         with transaction.atomic():

@@ -18,6 +18,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from sanxiang.cases.choices import DeadlineStatus
 from sanxiang.cases.models import AlertKind, Case, Deadline, DeadlineAlert
@@ -87,7 +89,7 @@ def stop(case: Case, code: str, on: dt.date) -> None:
 def open_deadline(case: Case, code: str) -> Deadline:
     deadline = case.deadlines.filter(code=code, status__in=OPEN).first()
     if deadline is None:
-        raise DomainError("case.deadline.not_running", "没有正在计时的该项期限。")
+        raise DomainError("case.deadline.not_running", _("没有正在计时的该项期限。"))
     return deadline
 
 
@@ -96,7 +98,8 @@ def extend(case: Case, code: str, rule_code: str, on: dt.date) -> Deadline:
     rule = rules.param(rule_code, on=on, agency=case.agency)
     if rule.unit and rule.unit != deadline.unit:
         raise DomainError(
-            "case.deadline.extension_unit", f"延长期间的计算单位与原期限不一致（{rule.citation}）。"
+            "case.deadline.extension_unit",
+            _("延长期间的计算单位与原期限不一致（%(citation)s）。") % {"citation": rule.citation},
         )
     deadline.extensions += 1
     deadline.extension_amount += int(rule.value)
@@ -110,9 +113,9 @@ def extend(case: Case, code: str, rule_code: str, on: dt.date) -> Deadline:
 def pause(case: Case, code: str, on: dt.date, reason: str = "") -> Deadline:
     deadline = open_deadline(case, code)
     if deadline.status == DeadlineStatus.PAUSED:
-        raise DomainError("case.deadline.already_paused", "该期限已中止计时。")
+        raise DomainError("case.deadline.already_paused", _("该期限已中止计时。"))
     if on < deadline.starts_on:
-        raise DomainError("case.deadline.pause_before_start", "中止计时日期不能早于期限起算日。")
+        raise DomainError("case.deadline.pause_before_start", _("中止计时日期不能早于期限起算日。"))
     deadline.status, deadline.paused_since = DeadlineStatus.PAUSED, on
     deadline.pauses = [*deadline.pauses, {"from": on.isoformat(), "to": None, "reason": reason, "amount": 0}]
     deadline.save(update_fields=["status", "paused_since", "pauses"])
@@ -138,9 +141,9 @@ def _close_pause(deadline: Deadline, on: dt.date) -> int:
 def resume(case: Case, code: str, on: dt.date) -> Deadline:
     deadline = open_deadline(case, code)
     if deadline.status != DeadlineStatus.PAUSED or deadline.paused_since is None:
-        raise DomainError("case.deadline.not_paused", "该期限未中止计时。")
+        raise DomainError("case.deadline.not_paused", _("该期限未中止计时。"))
     if on < deadline.paused_since:
-        raise DomainError("case.deadline.resume_before_pause", "恢复计时日期不能早于中止日期。")
+        raise DomainError("case.deadline.resume_before_pause", _("恢复计时日期不能早于中止日期。"))
     deadline.paused_amount += _close_pause(deadline, on)
     deadline.status = DeadlineStatus.RUNNING
     _recompute(deadline)
@@ -169,11 +172,11 @@ class Clock:
 
 
 UNIT_LABELS = {
-    calendar.Unit.WORKING_DAYS: "个工作日",
-    calendar.Unit.CALENDAR_DAYS: "日",
-    calendar.Unit.MONTHS: "个月",
-    calendar.Unit.YEARS: "年",
-    HOURS: "小时",
+    calendar.Unit.WORKING_DAYS: _lazy("个工作日"),
+    calendar.Unit.CALENDAR_DAYS: _lazy("日"),
+    calendar.Unit.MONTHS: _lazy("个月"),
+    calendar.Unit.YEARS: _lazy("年"),
+    HOURS: _lazy("小时"),
 }
 
 
@@ -310,7 +313,7 @@ def acknowledge(alert: DeadlineAlert, *, actor) -> DeadlineAlert:
     from sanxiang.core.scoping import CHANGE, agency_in_scope
 
     if not agency_in_scope(actor, alert.agency, CHANGE):
-        raise DomainError("case.alert.forbidden", "只能处理本机关的时限预警。")
+        raise DomainError("case.alert.forbidden", _("只能处理本机关的时限预警。"))
     if alert.acknowledged_at is None:
         alert.acknowledged_at, alert.acknowledged_by = clock.now(), actor
         alert.save(update_fields=["acknowledged_at", "acknowledged_by"])

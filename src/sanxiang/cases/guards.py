@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from sanxiang.cases.workflow import TransitionContext
 from sanxiang.catalog import rules
 from sanxiang.catalog.choices import PartyKind, PenaltyType
@@ -37,7 +39,8 @@ def within_limitation(ctx: TransitionContext) -> None:
     if ctx.act_date > last_day:
         raise DomainError(
             "case.limitation.expired",
-            f"违法行为发生于{act_date:%Y-%m-%d}，已超过{rule.value}年追责时效（{rule.citation}），不得立案处罚。",
+            _("违法行为发生于%(act_date)s，已超过%(value)s年追责时效（%(citation)s），不得立案处罚。")
+            % {"act_date": format(act_date, "%Y-%m-%d"), "value": rule.value, "citation": rule.citation},
         )
 
 
@@ -47,21 +50,22 @@ def simple_procedure_limits(ctx: TransitionContext) -> None:
     if not types or not types <= {PenaltyType.WARNING, PenaltyType.FINE}:
         raise DomainError(
             "case.simple.penalty_type",
-            "简易程序只能给予警告或者罚款（行政处罚法第51条）。",
+            _("简易程序只能给予警告或者罚款（行政处罚法第51条）。"),
             field="penalty_types",
         )
     fine = ctx.data.get("fine_amount") or Decimal(0)
     if PenaltyType.FINE in types and fine <= 0:
-        raise InvalidInput("case.simple.fine_missing", "给予罚款的，请填写罚款金额。", field="fine_amount")
+        raise InvalidInput("case.simple.fine_missing", _("给予罚款的，请填写罚款金额。"), field="fine_amount")
     party = ctx.case.party
     if party is None:
-        raise DomainError("case.party.missing", "请先登记当事人。")
+        raise DomainError("case.party.missing", _("请先登记当事人。"))
     key = "PEN-02.max_fine_citizen" if party.kind == PartyKind.PERSON else "PEN-02.max_fine_organisation"
     rule = rules.param(key, on=ctx.act_date, agency=ctx.case.agency)
     if fine > rule.amount:
         raise DomainError(
             "case.simple.fine_too_high",
-            f"罚款{fine}元超过简易程序上限{rule.value}元（{rule.citation}），应适用普通程序。",
+            _("罚款%(fine)s元超过简易程序上限%(value)s元（%(citation)s），应适用普通程序。")
+            % {"fine": fine, "value": rule.value, "citation": rule.citation},
             field="fine_amount",
         )
 
@@ -77,7 +81,8 @@ def no_penalty_for_minors(ctx: TransitionContext) -> None:
     if age is not None and age < int(rule.value):
         raise DomainError(
             "case.party.minor_no_penalty",
-            f"当事人行为时未满{rule.value}周岁，不予行政处罚（{rule.citation}）。",
+            _("当事人行为时未满%(value)s周岁，不予行政处罚（%(citation)s）。")
+            % {"value": rule.value, "citation": rule.citation},
             field="outcome",
         )
 
@@ -88,22 +93,24 @@ def penalty_outcome_is_complete(ctx: TransitionContext) -> None:
     types = set(ctx.data.get("penalty_types") or [])
     if not types:
         raise InvalidInput(
-            "case.proposal.penalty_types", "给予处罚的，请选择处罚种类。", field="penalty_types"
+            "case.proposal.penalty_types", _("给予处罚的，请选择处罚种类。"), field="penalty_types"
         )
     if PenaltyType.FINE in types and not ctx.data.get("fine_amount"):
-        raise InvalidInput("case.proposal.fine_missing", "给予罚款的，请填写罚款金额。", field="fine_amount")
+        raise InvalidInput(
+            "case.proposal.fine_missing", _("给予罚款的，请填写罚款金额。"), field="fine_amount"
+        )
     confiscates = {PenaltyType.CONFISCATE_GAINS, PenaltyType.CONFISCATE_PROPERTY} & types
     if confiscates and ctx.data.get("confiscation_amount") is None:
         raise InvalidInput(
             "case.proposal.confiscation_missing",
-            "没收违法所得或非法财物的，请填写金额。",
+            _("没收违法所得或非法财物的，请填写金额。"),
             field="confiscation_amount",
         )
 
 
 def proposal_required(ctx: TransitionContext) -> None:
     if ctx.case.current_proposal is None:
-        raise DomainError("case.proposal.missing", "尚未提出拟处理意见。")
+        raise DomainError("case.proposal.missing", _("尚未提出拟处理意见。"))
 
 
 def statement_period_over_or_waived(ctx: TransitionContext) -> None:
@@ -112,7 +119,7 @@ def statement_period_over_or_waived(ctx: TransitionContext) -> None:
     served = _attr_date(ctx, "notice_served_on")
     if served is None:
         raise DomainError(
-            "case.notice.not_served", "尚未送达行政处罚事先告知书，不得作出处罚决定（行政处罚法第62条）。"
+            "case.notice.not_served", _("尚未送达行政处罚事先告知书，不得作出处罚决定（行政处罚法第62条）。")
         )
     if ctx.case.attributes.get("rights_waived") or ctx.case.attributes.get("hearing_held_on"):
         return
@@ -121,7 +128,10 @@ def statement_period_over_or_waived(ctx: TransitionContext) -> None:
     if ctx.act_date <= window_ends:
         raise DomainError(
             "case.notice.period_running",
-            f"当事人陈述、申辩和要求听证的期限至{window_ends:%Y-%m-%d}届满，期满后或当事人明确放弃后方可决定（{rule.citation}）。",
+            _(
+                "当事人陈述、申辩和要求听证的期限至%(window_ends)s届满，期满后或当事人明确放弃后方可决定（%(citation)s）。"
+            )
+            % {"window_ends": format(window_ends, "%Y-%m-%d"), "citation": rule.citation},
         )
 
 
@@ -129,7 +139,7 @@ def hearing_held_if_requested(ctx: TransitionContext) -> None:
     """HEAR-06: after a hearing is requested, the decision rests on its transcript."""
     if ctx.case.attributes.get("hearing_requested_on") and not ctx.case.attributes.get("hearing_held_on"):
         raise DomainError(
-            "case.hearing.not_held", "当事人已要求听证，听证结束前不得作出决定（行政处罚法第65条）。"
+            "case.hearing.not_held", _("当事人已要求听证，听证结束前不得作出决定（行政处罚法第65条）。")
         )
 
 
@@ -141,7 +151,8 @@ def hearing_requested_in_time(ctx: TransitionContext) -> None:
     if served and requested > calendar.add_working_days(served, int(rule.value)):
         raise DomainError(
             "case.hearing.request_late",
-            f"听证申请超过告知后{rule.value}个工作日的期限（{rule.citation}），视为放弃听证。",
+            _("听证申请超过告知后%(value)s个工作日的期限（%(citation)s），视为放弃听证。")
+            % {"value": rule.value, "citation": rule.citation},
             field="requested_on",
         )
 
@@ -154,7 +165,8 @@ def hearing_notice_in_time(ctx: TransitionContext) -> None:
     if hearing_on < earliest:
         raise DomainError(
             "case.hearing.notice_too_short",
-            f"听证通知须在举行听证的{rule.value}个工作日前送达，听证日期最早为{earliest:%Y-%m-%d}（{rule.citation}）。",
+            _("听证通知须在举行听证的%(value)s个工作日前送达，听证日期最早为%(earliest)s（%(citation)s）。")
+            % {"value": rule.value, "earliest": format(earliest, "%Y-%m-%d"), "citation": rule.citation},
             field="hearing_on",
         )
 
@@ -170,7 +182,7 @@ def not_heavier_than_notified(ctx: TransitionContext) -> None:
     if total > previous:
         raise DomainError(
             "case.notice.heavier_than_notified",
-            "拟处罚重于已告知的处罚，须重新告知当事人（行政处罚法第45条）。",
+            _("拟处罚重于已告知的处罚，须重新告知当事人（行政处罚法第45条）。"),
         )
 
 
@@ -178,7 +190,7 @@ def served_not_before_decision(ctx: TransitionContext) -> None:
     served = ctx.data.get("served_on")
     decided = ctx.case.decided_on
     if served and decided and served < decided:
-        raise InvalidInput("case.service.before_decision", "送达日期不能早于决定日期。", field="served_on")
+        raise InvalidInput("case.service.before_decision", _("送达日期不能早于决定日期。"), field="served_on")
 
 
 def extension_allowed(deadline_code: str, rule_code: str):
@@ -191,10 +203,12 @@ def extension_allowed(deadline_code: str, rule_code: str):
             code=deadline_code, status__in=["running", "paused", "overdue"]
         ).first()
         if deadline is None:
-            raise DomainError("case.deadline.not_running", "没有可延长的计时期限。")
+            raise DomainError("case.deadline.not_running", _("没有可延长的计时期限。"))
         if deadline.extensions >= allowed:
             raise DomainError(
-                "case.deadline.extension_limit", f"该期限只能延长{allowed}次（{rule.citation}）。"
+                "case.deadline.extension_limit",
+                _("该期限只能延长%(allowed)s次（%(citation)s）。")
+                % {"allowed": allowed, "citation": rule.citation},
             )
 
     guard.__name__ = f"extension_allowed_{deadline_code}"
@@ -206,14 +220,15 @@ def demand_period_over(ctx: TransitionContext) -> None:
     served = _attr_date(ctx, "demand_served_on")
     if served is None:
         raise DomainError(
-            "case.enforcement.no_demand", "尚未送达催告书，不得作出强制执行决定（行政强制法第35条）。"
+            "case.enforcement.no_demand", _("尚未送达催告书，不得作出强制执行决定（行政强制法第35条）。")
         )
     rule = rules.param("SX-CASE-04.deadline", on=served, agency=ctx.case.agency)
     ends = calendar.add_working_days(served, int(rule.value))
     if ctx.act_date <= ends and not ctx.data.get("urgent"):
         raise DomainError(
             "case.enforcement.demand_period_running",
-            f"催告期限至{ends:%Y-%m-%d}届满，期满前不得作出强制执行决定（{rule.citation}）。",
+            _("催告期限至%(ends)s届满，期满前不得作出强制执行决定（%(citation)s）。")
+            % {"ends": format(ends, "%Y-%m-%d"), "citation": rule.citation},
         )
 
 
@@ -224,7 +239,8 @@ def court_application_wait_over(ctx: TransitionContext) -> None:
     if served is None or ctx.act_date <= calendar.add_working_days(served, int(rule.value)):
         raise DomainError(
             "case.enforcement.court_too_early",
-            f"催告书送达满{rule.value}个工作日后方可申请人民法院强制执行（{rule.citation}）。",
+            _("催告书送达满%(value)s个工作日后方可申请人民法院强制执行（%(citation)s）。")
+            % {"value": rule.value, "citation": rule.citation},
         )
 
 
@@ -232,7 +248,7 @@ def remedy_periods_expired(ctx: TransitionContext) -> None:
     """FORCE-13: forced demolition only after the reconsideration and litigation periods expired."""
     served = _attr_date(ctx, "basis_served_on")
     if served is None:
-        raise DomainError("case.demolition.basis_unknown", "请先登记限期拆除决定的送达日期。")
+        raise DomainError("case.demolition.basis_unknown", _("请先登记限期拆除决定的送达日期。"))
     reconsideration = rules.param("REM-01.deadline", on=served)
     litigation = rules.param("REM-02.direct", on=served)
     last = max(
@@ -242,7 +258,10 @@ def remedy_periods_expired(ctx: TransitionContext) -> None:
     if ctx.act_date <= last:
         raise DomainError(
             "case.demolition.remedy_period_running",
-            f"当事人申请行政复议或提起行政诉讼的期限至{last:%Y-%m-%d}届满，期满前不得强制拆除（行政强制法第44条）。",
+            _(
+                "当事人申请行政复议或提起行政诉讼的期限至%(last)s届满，期满前不得强制拆除（行政强制法第44条）。"
+            )
+            % {"last": format(last, "%Y-%m-%d")},
         )
 
 
@@ -250,7 +269,8 @@ def emergency_ratified(ctx: TransitionContext) -> None:
     """FORCE-04: an emergency measure must be approved by the head afterwards."""
     if ctx.case.attributes.get("emergency") and not ctx.case.attributes.get("ratified_on"):
         raise DomainError(
-            "case.coercion.not_ratified", "当场实施的行政强制措施尚未经负责人补办批准（行政强制法第19条）。"
+            "case.coercion.not_ratified",
+            _("当场实施的行政强制措施尚未经负责人补办批准（行政强制法第19条）。"),
         )
 
 
@@ -262,11 +282,12 @@ def on_site_cash_limit(ctx: TransitionContext) -> None:
     if (ctx.data.get("amount") or 0) > rule.amount:
         raise DomainError(
             "case.payment.on_site_limit",
-            f"当场收缴罚款不得超过{rule.value}元（{rule.citation}）。",
+            _("当场收缴罚款不得超过%(value)s元（%(citation)s）。")
+            % {"value": rule.value, "citation": rule.citation},
             field="amount",
         )
 
 
 def fine_settled_before_close(ctx: TransitionContext) -> None:
     if ctx.case.fine_amount and not ctx.case.attributes.get("executed_on"):
-        raise DomainError("case.close.not_executed", "罚款尚未缴纳或执行完毕，不能结案。")
+        raise DomainError("case.close.not_executed", _("罚款尚未缴纳或执行完毕，不能结案。"))

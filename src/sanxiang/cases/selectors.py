@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from sanxiang.cases.choices import DeadlineStatus
 from sanxiang.cases.models import Case, Deadline
@@ -19,7 +20,7 @@ def case_for(user, *, number: str | None = None, pk: int | None = None) -> Case:
     query = cases_visible_to(user)
     found = query.filter(number=number).first() if number is not None else query.filter(pk=pk).first()
     if found is None:
-        raise NotFound("case.not_found", "案件不存在或无权查阅。")
+        raise NotFound("case.not_found", _("案件不存在或无权查阅。"))
     return found
 
 

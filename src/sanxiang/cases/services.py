@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from sanxiang.cases import deadlines
 from sanxiang.cases.choices import Step
@@ -39,21 +40,21 @@ def register_party(*, agency: Agency, actor: User | None, kind: str, name: str, 
     kind = PartyKind(kind)
     name = (name or "").strip()
     if not name:
-        raise InvalidInput("party.name.required", "请填写当事人名称或姓名。", field="name")
+        raise InvalidInput("party.name.required", _("请填写当事人名称或姓名。"), field="name")
     if kind == PartyKind.PERSON:
         if fields.get("id_type", "resident_id") in ("", "resident_id"):
             fields["id_type"] = "resident_id"
             fields["id_number"] = identifiers.validate_id_number(fields.get("id_number", ""))
             fields["birth_date"] = identifiers.birth_date_of(fields["id_number"])
         elif not (fields.get("id_number") or "").strip():
-            raise InvalidInput("party.id_number.required", "请填写证件号码。", field="id_number")
+            raise InvalidInput("party.id_number.required", _("请填写证件号码。"), field="id_number")
         fields.pop("credit_code", None)
     else:
         fields["credit_code"] = identifiers.validate_credit_code(fields.get("credit_code", ""))
         if not (fields.get("legal_representative") or "").strip():
             raise InvalidInput(
                 "party.legal_representative.required",
-                "请填写法定代表人或负责人。",
+                _("请填写法定代表人或负责人。"),
                 field="legal_representative",
             )
     party = Party.objects.create(
@@ -87,24 +88,28 @@ def open_case(
     next gapless number of its agency and year. `party_data` registers a new party with it."""
     definition = _procedure(procedure)
     if not agency_in_scope(actor, agency, CHANGE) or not actor.roles & {Role.OFFICER, Role.HEAD}:
-        raise Forbidden("case.open.forbidden", "只有本机关执法人员或负责人可以登记案件。")
+        raise Forbidden("case.open.forbidden", _("只有本机关执法人员或负责人可以登记案件。"))
     if not (title or "").strip():
-        raise InvalidInput("case.title.required", "请填写案由。", field="title")
+        raise InvalidInput("case.title.required", _("请填写案由。"), field="title")
     if item is not None and item.agency_id != agency.pk:
-        raise InvalidInput("case.item.other_agency", "所选执法事项不属于本机关。", field="item")
+        raise InvalidInput("case.item.other_agency", _("所选执法事项不属于本机关。"), field="item")
     if item is not None and item.category != definition.category:
-        raise InvalidInput("case.item.category", "所选执法事项与程序的执法类别不一致。", field="item")
+        raise InvalidInput("case.item.category", _("所选执法事项与程序的执法类别不一致。"), field="item")
     if party is not None and party.agency_id != agency.pk:
-        raise InvalidInput("case.party.other_agency", "当事人须由本机关登记。", field="party")
+        raise InvalidInput("case.party.other_agency", _("当事人须由本机关登记。"), field="party")
     handlers = list(handlers) or [actor]
     for handler in handlers:
         if handler.agency_id != agency.pk or not handler.has_role(Role.OFFICER):
-            raise InvalidInput("case.handler.invalid", f"{handler}不是本机关执法人员。", field="handlers")
+            raise InvalidInput(
+                "case.handler.invalid",
+                _("%(handler)s不是本机关执法人员。") % {"handler": handler},
+                field="handlers",
+            )
     if party is None and party_data:
         party = register_party(agency=agency, actor=actor, **party_data)
     act_date = fields.get("act_date")
     if act_date and act_date > clock.today():
-        raise InvalidInput("case.act_date.future", "行为发生日期不能晚于今天。", field="act_date")
+        raise InvalidInput("case.act_date.future", _("行为发生日期不能晚于今天。"), field="act_date")
     now = clock.now()
     year = clock.today().year
     serial = sequences.next_value(f"case:{agency.pk}:{year}")
@@ -145,7 +150,9 @@ def _procedure(code: str) -> Procedure:
     try:
         return registry.procedure(code)
     except KeyError:
-        raise InvalidInput("case.procedure.unknown", f"未知的执法程序“{code}”。", field="procedure") from None
+        raise InvalidInput(
+            "case.procedure.unknown", _("未知的执法程序“%(code)s”。") % {"code": code}, field="procedure"
+        ) from None
 
 
 # --- firing transitions ----------------------------------------------------------------------
@@ -154,25 +161,32 @@ def _procedure(code: str) -> Procedure:
 def check_actor(case: Case, transition: Transition, actor: User) -> None:
     """Role, scope and separation of duties (I6) — the same check for every door."""
     if not getattr(actor, "is_authenticated", False) or not actor.is_active:
-        raise Forbidden("auth.required", "请先登录。")
+        raise Forbidden("auth.required", _("请先登录。"))
     if not agency_in_scope(actor, case.agency):
         raise NotFound()
     if not agency_in_scope(actor, case.agency, CHANGE):
-        raise Forbidden("case.read_only", "监督人员只能查阅，不能办理其他机关的案件。")
+        raise Forbidden("case.read_only", _("监督人员只能查阅，不能办理其他机关的案件。"))
     if not actor.roles & transition.roles:
-        names = "、".join(str(Role(r).label) for r in sorted(transition.roles))
-        raise Forbidden("case.transition.role", f"“{transition.label}”只能由{names}办理。")
+        names = _("、").join(str(Role(r).label) for r in sorted(transition.roles))
+        raise Forbidden(
+            "case.transition.role",
+            _("“%(label)s”只能由%(names)s办理。") % {"label": _(transition.label), "names": names},
+        )
     is_handler = case.handlers.filter(pk=actor.pk).exists()
     if transition.handler_only and not is_handler:
-        raise Forbidden("case.transition.not_handler", f"只有本案承办人可以办理“{transition.label}”。")
+        raise Forbidden(
+            "case.transition.not_handler",
+            _("只有本案承办人可以办理“%(label)s”。") % {"label": _(transition.label)},
+        )
     if transition.approval:
         if is_handler:
             raise Forbidden(
-                "case.sod.handler_approves", f"承办人不能审批本人承办的案件（“{transition.label}”）。"
+                "case.sod.handler_approves",
+                _("承办人不能审批本人承办的案件（“%(label)s”）。") % {"label": _(transition.label)},
             )
         last = case.events.order_by("-seq").first()
         if last is not None and last.actor_id == actor.pk and last.transition in _ACTS_NEEDING_APPROVAL:
-            raise Forbidden("case.sod.own_act", "不能审批本人提交的事项。")
+            raise Forbidden("case.sod.own_act", _("不能审批本人提交的事项。"))
 
 
 # Acts whose next approval must come from someone else (a user cannot approve their own act, I6).
@@ -184,7 +198,9 @@ def _resolve(case: Case, transition: Transition, data: Mapping[str, Any]) -> dic
     if unknown:
         name = sorted(unknown)[0]
         raise InvalidInput(
-            "case.input.unknown_field", f"“{transition.label}”不接受字段“{name}”。", field=name
+            "case.input.unknown_field",
+            _("“%(label)s”不接受字段“%(name)s”。") % {"label": _(transition.label), "name": name},
+            field=name,
         )
     cleaned = {i.name: i.clean(data.get(i.name)) for i in transition.inputs}
     for spec in transition.inputs:
@@ -202,7 +218,9 @@ def _officers(case: Case, refs: list[str], field: str) -> list[User]:
         pk = parse_int(ref)
         user = (query.filter(pk=pk) if pk is not None else query.filter(username=ref)).first()
         if user is None:
-            raise InvalidInput("case.input.officer_unknown", f"“{ref}”不是本机关的工作人员。", field=field)
+            raise InvalidInput(
+                "case.input.officer_unknown", _("“%(ref)s”不是本机关的工作人员。") % {"ref": ref}, field=field
+            )
         users.append(user)
     return users
 
@@ -211,7 +229,7 @@ def _articles(refs: list[str], field: str) -> list[Article]:
     ids = [i for i in (parse_int(r) for r in refs) if i is not None]
     found = list(Article.objects.filter(pk__in=ids).select_related("law"))
     if len(ids) != len(refs) or len(found) != len(set(ids)):
-        raise InvalidInput("case.input.article_unknown", "所选法律条款不存在。", field=field)
+        raise InvalidInput("case.input.article_unknown", _("所选法律条款不存在。"), field=field)
     return found
 
 
@@ -232,19 +250,21 @@ def transition(
         .get(pk=case.pk)
     )
     if expected_version is not None and case.version != expected_version:
-        raise DomainError("case.stale", "案件已被他人更新，请刷新页面后重试。")
+        raise DomainError("case.stale", _("案件已被他人更新，请刷新页面后重试。"))
     procedure = case.definition
     try:
         move = procedure.transition(name)
     except KeyError:
         raise InvalidInput(
-            "case.transition.unknown", f"程序“{procedure.name}”没有“{name}”这一环节。"
+            "case.transition.unknown",
+            _("程序“%(procedure)s”没有“%(name)s”这一环节。") % {"procedure": _(procedure.name), "name": name},
         ) from None
     check_actor(case, move, actor)
     if case.stage not in move.sources:
         raise DomainError(
             "case.transition.not_allowed",
-            f"案件当前处于“{procedure.stage(case.stage).name}”阶段，不能办理“{move.label}”。",
+            _("案件当前处于“%(stage)s”阶段，不能办理“%(label)s”。")
+            % {"stage": _(procedure.stage(case.stage).name), "label": _(move.label)},
         )
     ctx = TransitionContext(case, procedure, move, actor, _resolve(case, move, data or {}), reason.strip())
     if move.on_site:
@@ -257,7 +277,7 @@ def transition(
         )
         if actor not in ctx.data["officers"]:
             raise InvalidInput(
-                "case.officers.actor_absent", "现场执法人员须包括登记人本人。", field="officers"
+                "case.officers.actor_absent", _("现场执法人员须包括登记人本人。"), field="officers"
             )
     for guard in (*move.guards, *registry.guards_for(procedure.code, move.name)):
         guard(ctx)

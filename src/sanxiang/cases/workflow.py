@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from sanxiang.cases.choices import Step
@@ -49,20 +50,27 @@ class Input:
         empty = raw is None or raw == "" or raw == [] or raw == ()
         if empty:
             if self.required and self.kind != "bool":
-                raise InvalidInput("case.input.required", f"请填写“{self.label}”。", field=self.name)
+                raise InvalidInput(
+                    "case.input.required",
+                    _("请填写“%(label)s”。") % {"label": _(self.label)},
+                    field=self.name,
+                )
             return False if self.kind == "bool" else ([] if self.kind in _LIST_KINDS else None)
         cleaner = getattr(self, f"_clean_{self.kind}")
         return cleaner(raw)
 
-    def _fail(self, what: str) -> InvalidInput:
-        return InvalidInput("case.input.invalid", f"“{self.label}”{what}", field=self.name)
+    def _fail(self, template: str) -> InvalidInput:
+        """`template` is a gettext msgid with a `%(label)s` placeholder for this input's label."""
+        return InvalidInput("case.input.invalid", _(template) % {"label": _(self.label)}, field=self.name)
 
     def _clean_text(self, raw: Any) -> str:
         text = str(raw).strip()
         if len(text) > 20000:
-            raise self._fail("过长。")
+            raise self._fail(N_("“%(label)s”过长。"))
         if self.required and not text:
-            raise InvalidInput("case.input.required", f"请填写“{self.label}”。", field=self.name)
+            raise InvalidInput(
+                "case.input.required", _("请填写“%(label)s”。") % {"label": _(self.label)}, field=self.name
+            )
         return text
 
     _clean_textarea = _clean_text
@@ -76,20 +84,20 @@ class Input:
             try:
                 value = dt.date.fromisoformat(str(raw).strip())
             except ValueError:
-                raise self._fail("不是有效日期（格式：YYYY-MM-DD）。") from None
+                raise self._fail(N_("“%(label)s”不是有效日期（格式：YYYY-MM-DD）。")) from None
         if self.not_future and value > clock.today():
-            raise self._fail("不能晚于今天。")
+            raise self._fail(N_("“%(label)s”不能晚于今天。"))
         if value.year < 1990:
-            raise self._fail("不是有效日期。")
+            raise self._fail(N_("“%(label)s”不是有效日期。"))
         return value
 
     def _clean_decimal(self, raw: Any) -> Decimal:
         try:
             value = Decimal(str(raw).replace(",", "").strip())
         except InvalidOperation:
-            raise self._fail("不是有效金额。") from None
+            raise self._fail(N_("“%(label)s”不是有效金额。")) from None
         if not value.is_finite() or value < 0 or value >= Decimal("1e12"):
-            raise self._fail("不是有效金额。")
+            raise self._fail(N_("“%(label)s”不是有效金额。"))
         return value.quantize(Decimal("0.01"))
 
     def _clean_bool(self, raw: Any) -> bool:
@@ -100,20 +108,20 @@ class Input:
     def _clean_choice(self, raw: Any) -> str:
         value = str(raw)
         if value not in {c for c, _ in self.choices}:
-            raise self._fail("的取值无效。")
+            raise self._fail(N_("“%(label)s”的取值无效。"))
         return value
 
     def _clean_multichoice(self, raw: Any) -> list[str]:
         values = [raw] if isinstance(raw, str) else list(raw)
         allowed = {c for c, _ in self.choices}
         if not all(isinstance(v, str) and v in allowed for v in values):
-            raise self._fail("的取值无效。")
+            raise self._fail(N_("“%(label)s”的取值无效。"))
         return sorted(set(values))
 
     def _clean_ids(self, raw: Any) -> list[str]:
         values = [raw] if isinstance(raw, (str, int)) else list(raw)
         if len(values) > 50:
-            raise self._fail("过多。")
+            raise self._fail(N_("“%(label)s”过多。"))
         return [str(v).strip() for v in values if str(v).strip()]
 
     _clean_officers = _clean_ids

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from sanxiang.core import clock
 from sanxiang.core.errors import DomainError
 
@@ -116,7 +118,9 @@ def param(code: str, *, on: dt.date | None = None, agency: Any = None) -> RuleVa
         general = [r for r in candidates if r.agency_id in (None, agency_id)]
         if general:
             return max(general, key=lambda r: (r.agency_id is not None, r.effective_from or dt.date.min))
-    raise DomainError("rules.missing", f"缺少法定参数“{code}”，请管理员在法定参数中补充。", rule=code)
+    raise DomainError(
+        "rules.missing", _("缺少法定参数“%(code)s”，请管理员在法定参数中补充。") % {"code": code}, rule=code
+    )
 
 
 def amount(code: str, **kw: Any) -> Decimal:

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 from django.db import transaction
+from django.utils.translation import gettext
 
 from sanxiang.catalog import laws as law_texts
 from sanxiang.catalog.choices import Confidence
@@ -75,9 +76,11 @@ def set_rule_parameter(
     """An admin's new value for a rule (from a date, or for one agency). The seed row stays."""
     base = RuleParameter.objects.filter(code=code, agency=None).order_by("effective_from").first()
     if base is None:
-        raise InvalidInput("rules.unknown_code", f"未知的法定参数“{code}”。", field="code")
+        raise InvalidInput(
+            "rules.unknown_code", gettext("未知的法定参数“%(code)s”。") % {"code": code}, field="code"
+        )
     if not source.strip():
-        raise InvalidInput("rules.source_required", "调整法定参数须注明依据。", field="source")
+        raise InvalidInput("rules.source_required", gettext("调整法定参数须注明依据。"), field="source")
     row, _ = RuleParameter.objects.update_or_create(
         code=code,
         agency=agency,
@@ -139,7 +142,10 @@ def article(law_name: str, number: int, on: dt.date | None = None) -> Article:
         qs = qs.filter(effective_from__lte=on).exclude(repealed_on__lte=on)
     found = qs.order_by("-effective_from").first()
     if found is None:
-        raise DomainError("catalog.article.missing", f"未找到《{law_name}》第{number}条。")
+        raise DomainError(
+            "catalog.article.missing",
+            gettext("未找到《%(law_name)s》第%(number)s条。") % {"law_name": law_name, "number": number},
+        )
     return found
 
 
@@ -149,7 +155,7 @@ def amend_article(old: Article, *, text: str | None, effective_from: dt.date, ac
     flagged for update, so the published item list is corrected (publicity P2)."""
     old = Article.objects.select_for_update().get(pk=old.pk)
     if old.repealed_on:
-        raise DomainError("catalog.article.already_replaced", "该条款已被修订或废止。")
+        raise DomainError("catalog.article.already_replaced", gettext("该条款已被修订或废止。"))
     new = None
     if text is not None:
         new = Article.objects.create(
@@ -181,7 +187,7 @@ def create_item(
 ) -> EnforcementItem:
     low, high = fields.get("min_fine"), fields.get("max_fine")
     if low is not None and high is not None and low > high:
-        raise InvalidInput("catalog.item.fine_range", "罚款下限不能高于上限。", field="min_fine")
+        raise InvalidInput("catalog.item.fine_range", gettext("罚款下限不能高于上限。"), field="min_fine")
     item = EnforcementItem.objects.create(created_by=actor, updated_by=actor, **fields)
     item.legal_basis.set(legal_basis)
     item.penalty_basis.set(penalty_basis)
@@ -192,7 +198,9 @@ def _check_levels(levels: Sequence[dict[str, Any]]) -> None:
     for level in levels:
         low, high = level.get("min_fine"), level.get("max_fine")
         if low is not None and high is not None and low > high:
-            raise InvalidInput("catalog.benchmark.range", "裁量阶次的罚款下限不能高于上限。", field="levels")
+            raise InvalidInput(
+                "catalog.benchmark.range", gettext("裁量阶次的罚款下限不能高于上限。"), field="levels"
+            )
 
 
 @transaction.atomic

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -18,15 +20,15 @@ class Pagination(PageNumberPagination):
 
 
 _DRF_CODES = {
-    exceptions.NotAuthenticated: ("auth.required", "请先登录。"),
-    exceptions.AuthenticationFailed: ("auth.failed", "身份认证失败。"),
-    exceptions.PermissionDenied: ("forbidden", "无权执行此操作。"),
-    exceptions.NotFound: ("not_found", "对象不存在或无权访问。"),
-    exceptions.MethodNotAllowed: ("method_not_allowed", "不支持该请求方法。"),
-    exceptions.NotAcceptable: ("not_acceptable", "无法提供所请求的格式。"),
-    exceptions.UnsupportedMediaType: ("unsupported_media_type", "不支持的请求内容类型。"),
-    exceptions.Throttled: ("rate_limited", "请求过于频繁，请稍后再试。"),
-    exceptions.ParseError: ("invalid_input.parse", "请求内容无法解析。"),
+    exceptions.NotAuthenticated: ("auth.required", _lazy("请先登录。")),
+    exceptions.AuthenticationFailed: ("auth.failed", _lazy("身份认证失败。")),
+    exceptions.PermissionDenied: ("forbidden", _lazy("无权执行此操作。")),
+    exceptions.NotFound: ("not_found", _lazy("对象不存在或无权访问。")),
+    exceptions.MethodNotAllowed: ("method_not_allowed", _lazy("不支持该请求方法。")),
+    exceptions.NotAcceptable: ("not_acceptable", _lazy("无法提供所请求的格式。")),
+    exceptions.UnsupportedMediaType: ("unsupported_media_type", _lazy("不支持的请求内容类型。")),
+    exceptions.Throttled: ("rate_limited", _lazy("请求过于频繁，请稍后再试。")),
+    exceptions.ParseError: ("invalid_input.parse", _lazy("请求内容无法解析。")),
 }
 
 
@@ -44,12 +46,12 @@ def exception_handler(exc, context):
         response.status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
         response.data = {
             "code": "invalid_input",
-            "message": "输入有误，请检查标注的字段。",
+            "message": _("输入有误，请检查标注的字段。"),
             "fields": exc.detail,
         }
         return response
     for exc_type, (code, message) in _DRF_CODES.items():
         if isinstance(exc, exc_type):
-            response.data = {"code": code, "message": message}
+            response.data = {"code": code, "message": str(message)}
             break
     return response

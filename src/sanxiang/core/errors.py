@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 
 class DomainError(Exception):
     """A rule of the domain refused the request; nothing was changed."""
@@ -48,5 +50,5 @@ class NotFound(DomainError):
 
     status = 404
 
-    def __init__(self, code: str = "not_found", message: str = "对象不存在或无权访问。", **kw: Any):
+    def __init__(self, code: str = "not_found", message: str = _("对象不存在或无权访问。"), **kw: Any):
         super().__init__(code, message, **kw)

@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.utils.translation import gettext as _
+
 from sanxiang.core.errors import InvalidInput
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -36,18 +38,18 @@ def validate_id_number(value: str, *, field: str = "id_number") -> str:
     number = (value or "").strip().upper()
     if not _ID_PATTERN.match(number):
         raise InvalidInput(
-            "party.id_number.format", "身份证号码应为18位，前17位为数字，末位为数字或X。", field=field
+            "party.id_number.format", _("身份证号码应为18位，前17位为数字，末位为数字或X。"), field=field
         )
     try:
         birth = birth_date_of(number)
     except ValueError:
         raise InvalidInput(
-            "party.id_number.birth_date", "身份证号码中的出生日期无效。", field=field
+            "party.id_number.birth_date", _("身份证号码中的出生日期无效。"), field=field
         ) from None
     if birth.year < 1900 or birth > dt.date.today():
-        raise InvalidInput("party.id_number.birth_date", "身份证号码中的出生日期无效。", field=field)
+        raise InvalidInput("party.id_number.birth_date", _("身份证号码中的出生日期无效。"), field=field)
     if id_check_character(number[:17]) != number[17]:
-        raise InvalidInput("party.id_number.checksum", "身份证号码校验位不正确，请核对。", field=field)
+        raise InvalidInput("party.id_number.checksum", _("身份证号码校验位不正确，请核对。"), field=field)
     return number
 
 
@@ -61,12 +63,12 @@ def validate_credit_code(value: str, *, field: str = "credit_code") -> str:
     if not _USCC_PATTERN.match(code):
         raise InvalidInput(
             "party.credit_code.format",
-            "统一社会信用代码应为18位，由数字和大写字母组成（不含I、O、Z、S、V）。",
+            _("统一社会信用代码应为18位，由数字和大写字母组成（不含I、O、Z、S、V）。"),
             field=field,
         )
     if uscc_check_character(code[:17]) != code[17]:
         raise InvalidInput(
-            "party.credit_code.checksum", "统一社会信用代码校验位不正确，请核对。", field=field
+            "party.credit_code.checksum", _("统一社会信用代码校验位不正确，请核对。"), field=field
         )
     return code
 

@@ -8,6 +8,8 @@ import json
 
 from django import forms
 from django.contrib import admin, messages
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from sanxiang.core.errors import DomainError
 from sanxiang.documents import services
@@ -16,7 +18,7 @@ from sanxiang.documents.models import Document, DocumentNumber, DocumentTemplate
 
 class TemplateForm(forms.ModelForm):
     sections_json = forms.CharField(
-        label="正文结构（JSON）", widget=forms.Textarea(attrs={"rows": 24, "cols": 100})
+        label=_lazy("正文结构（JSON）"), widget=forms.Textarea(attrs={"rows": 24, "cols": 100})
     )
 
     class Meta:
@@ -32,7 +34,7 @@ class TemplateForm(forms.ModelForm):
         try:
             value = json.loads(self.cleaned_data["sections_json"])
         except json.JSONDecodeError as error:
-            raise forms.ValidationError(f"JSON 格式错误：{error}") from None
+            raise forms.ValidationError(_("JSON 格式错误：%(error)s") % {"error": error}) from None
         return value
 
 
@@ -71,7 +73,7 @@ class DocumentTemplateAdmin(admin.ModelAdmin):
             obj.pk = base.pk
             return
         obj.pk = new.pk
-        messages.success(request, f"已保存为新版本：{new}")
+        messages.success(request, _("已保存为新版本：%(new)s") % {"new": new})
 
     def save_related(self, request, form, formsets, change):
         return None

@@ -4,6 +4,7 @@ refusal answers 409 (rule), 422 (input), 403 (role) or 404 (scope) with `{"code"
 from __future__ import annotations
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -152,7 +153,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         except ValueError:
             found = None
         if found is None:
-            raise NotFound("documents.not_found", "文书不存在或无权查阅。")
+            raise NotFound("documents.not_found", _("文书不存在或无权查阅。"))
         return found
 
     def retrieve(self, request, *args, **kwargs):
@@ -189,7 +190,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         document = self.get_object()
         fmt = request.query_params.get("as", "pdf")
         if fmt not in renderer.MEDIA_TYPES:
-            raise InvalidInput("documents.format", "格式应为 pdf 或 docx。", field="as")
+            raise InvalidInput("documents.format", _("格式应为 pdf 或 docx。"), field="as")
         case_viewed.send(
             type(document.case), case=document.case, user=request.user, door="api", reason="文书下载"
         )
@@ -210,7 +211,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         body.is_valid(raise_exception=True)
         document = self.get_object()
         if document.number is None:
-            raise InvalidInput("documents.number.none", "该文书没有文号。")
+            raise InvalidInput("documents.number.none", _("该文书没有文号。"))
         services.void_number(document.number, actor=request.user, reason=body.validated_data["reason"])
         document.refresh_from_db()
         return Response(DocumentSerializer(document).data)

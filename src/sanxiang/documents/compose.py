@@ -16,6 +16,8 @@ from typing import Any
 
 from django.db.models import F, Q
 from django.template import engines
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, InvalidInput, NotFound
@@ -29,42 +31,42 @@ MAX_OVERRIDE = 20000
 
 # What a required field is called when it is missing (the message names it in Chinese).
 LABELS = {
-    "party.name": "当事人名称或姓名",
-    "party.address": "当事人住所（地址）",
-    "case.title": "案由",
-    "case.facts": "违法事实",
-    "proposal": "拟处理意见",
-    "proposal.basis": "法律依据",
-    "proposal.penalty": "处罚种类和数额",
-    "proposal.summary": "违法事实",
-    "proposal.reasons_evidence": "证据采信理由",
-    "proposal.reasons_basis": "依据选择理由",
-    "proposal.reasons_discretion": "裁量理由",
-    "remedy.text": "救济途径和期限",
-    "officers.text": "执法人员及执法证号",
-    "inspection": "现场检查记录",
-    "inspection.findings": "检查情况",
-    "inspection.officers": "执法人员",
-    "interview": "询问记录",
-    "interview.interviewee": "被询问人",
-    "interview.officers": "执法人员",
-    "interview.findings": "询问内容",
-    "preservation": "先行登记保存记录",
-    "preservation.items": "保存物品清单",
-    "seizure": "查封扣押记录",
-    "seizure.items": "查封扣押财物",
-    "hearing.scheduled": "听证安排（时间、地点）",
-    "hearing.held": "听证记录",
-    "hearing.on": "听证日期",
-    "hearing.place": "听证地点",
-    "hearing.transcript": "听证笔录",
-    "review_opinion": "法制审核意见（由法制审核模块提供）",
-    "review_opinion.conclusion": "审核结论",
-    "collective_discussion": "集体讨论记录（由法制审核模块提供）",
-    "collective_discussion.conclusion": "集体讨论决定",
-    "service.rows": "已出具的编号文书",
-    "permit.rejected_reason": "不予受理理由",
-    "demand.method_label": "强制执行方式",
+    "party.name": _lazy("当事人名称或姓名"),
+    "party.address": _lazy("当事人住所（地址）"),
+    "case.title": _lazy("案由"),
+    "case.facts": _lazy("违法事实"),
+    "proposal": _lazy("拟处理意见"),
+    "proposal.basis": _lazy("法律依据"),
+    "proposal.penalty": _lazy("处罚种类和数额"),
+    "proposal.summary": _lazy("违法事实"),
+    "proposal.reasons_evidence": _lazy("证据采信理由"),
+    "proposal.reasons_basis": _lazy("依据选择理由"),
+    "proposal.reasons_discretion": _lazy("裁量理由"),
+    "remedy.text": _lazy("救济途径和期限"),
+    "officers.text": _lazy("执法人员及执法证号"),
+    "inspection": _lazy("现场检查记录"),
+    "inspection.findings": _lazy("检查情况"),
+    "inspection.officers": _lazy("执法人员"),
+    "interview": _lazy("询问记录"),
+    "interview.interviewee": _lazy("被询问人"),
+    "interview.officers": _lazy("执法人员"),
+    "interview.findings": _lazy("询问内容"),
+    "preservation": _lazy("先行登记保存记录"),
+    "preservation.items": _lazy("保存物品清单"),
+    "seizure": _lazy("查封扣押记录"),
+    "seizure.items": _lazy("查封扣押财物"),
+    "hearing.scheduled": _lazy("听证安排（时间、地点）"),
+    "hearing.held": _lazy("听证记录"),
+    "hearing.on": _lazy("听证日期"),
+    "hearing.place": _lazy("听证地点"),
+    "hearing.transcript": _lazy("听证笔录"),
+    "review_opinion": _lazy("法制审核意见（由法制审核模块提供）"),
+    "review_opinion.conclusion": _lazy("审核结论"),
+    "collective_discussion": _lazy("集体讨论记录（由法制审核模块提供）"),
+    "collective_discussion.conclusion": _lazy("集体讨论决定"),
+    "service.rows": _lazy("已出具的编号文书"),
+    "permit.rejected_reason": _lazy("不予受理理由"),
+    "demand.method_label": _lazy("强制执行方式"),
 }
 REASONS = ("proposal.reasons_evidence", "proposal.reasons_basis", "proposal.reasons_discretion")
 
@@ -94,7 +96,7 @@ def template_for(code_or_name: str, agency) -> DocumentTemplate:
     candidates = DocumentTemplate.objects.filter(scope, active=True).filter(Q(code=key) | Q(name=key))
     found = candidates.order_by(F("agency").asc(nulls_last=True), "-version").select_related("agency").first()
     if found is None:
-        raise NotFound("documents.template.unknown", f"没有名为“{key}”的文书模板。")
+        raise NotFound("documents.template.unknown", _("没有名为“%(key)s”的文书模板。") % {"key": key})
     return found
 
 
@@ -147,24 +149,27 @@ def check_applies(template: DocumentTemplate, case, data: dict[str, Any]) -> Non
     if stages is None:
         raise DomainError(
             "documents.template.wrong_procedure",
-            f"“{template.name}”不适用于{case.definition.name}。",
+            _("“%(name)s”不适用于%(procedure)s。")
+            % {"name": template.name, "procedure": _(case.definition.name)},
         )
     if case.stage not in stages:
         raise DomainError(
             "documents.template.wrong_stage",
-            f"案件处于“{case.stage_name}”阶段，不能出具“{template.name}”。",
+            _("案件处于“%(stage_name)s”阶段，不能出具“%(name)s”。")
+            % {"stage_name": _(case.stage_name), "name": template.name},
         )
     outcome = case.outcome or lookup(data, "proposal.outcome") or ""
     if template.outcomes and outcome not in template.outcomes:
         raise DomainError(
             "documents.template.wrong_outcome",
-            f"本案处理结果与“{template.name}”不符。",
+            _("本案处理结果与“%(name)s”不符。") % {"name": template.name},
         )
     for need in template.needs or []:
         if not _filled(lookup(data, need)):
             raise DomainError(
                 "documents.data.missing",
-                f"尚无“{LABELS.get(need, need)}”，不能出具“{template.name}”。",
+                _("尚无“%(value)s”，不能出具“%(name)s”。")
+                % {"value": LABELS.get(need, need), "name": template.name},
                 field=need,
             )
 
@@ -178,7 +183,7 @@ def check_reasons(template: DocumentTemplate, case, data: dict[str, Any]) -> Non
         if not _filled(lookup(data, path)):
             raise DomainError(
                 "documents.reasons.missing",
-                f"决定书须载明{LABELS[path]}，请在拟处理意见中补充后再出具。",
+                _("决定书须载明%(value)s，请在拟处理意见中补充后再出具。") % {"value": LABELS[path]},
                 field=path.split(".", 1)[1],
             )
 
@@ -198,7 +203,9 @@ def _render(text: str, data: dict[str, Any]) -> str:
     try:
         return template.render(data).strip()
     except Exception as error:  # an admin-edited text referring to data that is not there
-        raise DomainError("documents.template.render", f"文书模板无法生成：{error}") from None
+        raise DomainError(
+            "documents.template.render", _("文书模板无法生成：%(error)s") % {"error": error}
+        ) from None
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -241,7 +248,8 @@ def _check_required(template: DocumentTemplate, data: dict[str, Any], overrides:
             if not _filled(lookup(data, path)):
                 raise DomainError(
                     "documents.field.missing",
-                    f"“{template.name}”缺少必备内容：{LABELS.get(path, path)}。",
+                    _("“%(name)s”缺少必备内容：%(value)s。")
+                    % {"name": template.name, "value": LABELS.get(path, path)},
                     field=path,
                 )
 
@@ -251,12 +259,14 @@ def _clean_overrides(template: DocumentTemplate, overrides: dict[str, str] | Non
     cleaned = {}
     for key, text in (overrides or {}).items():
         if key not in editable:
-            raise InvalidInput("documents.override.not_editable", f"“{key}”部分不可修改。", field=key)
+            raise InvalidInput(
+                "documents.override.not_editable", _("“%(key)s”部分不可修改。") % {"key": key}, field=key
+            )
         text = str(text or "").strip()
         if not text:
             continue
         if len(text) > MAX_OVERRIDE:
-            raise InvalidInput("documents.override.too_long", "修改内容过长。", field=key)
+            raise InvalidInput("documents.override.too_long", _("修改内容过长。"), field=key)
         cleaned[key] = text
     return cleaned
 

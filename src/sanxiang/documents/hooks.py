@@ -13,6 +13,8 @@ documents):
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from sanxiang.cases.workflow import TransitionContext, registry
 from sanxiang.core.errors import DomainError
 from sanxiang.documents.compose import LABELS, REASONS
@@ -42,8 +44,8 @@ def reasons_given(ctx: TransitionContext) -> None:
     if missing:
         raise DomainError(
             "documents.reasons.missing",
-            f"作出决定须说明理由，当前拟处理意见缺少：{'、'.join(LABELS[p] for p in missing)}。"
-            "请先“修改拟处理意见”补充说理。",
+            _("作出决定须说明理由，当前拟处理意见缺少：%(value)s。请先“修改拟处理意见”补充说理。")
+            % {"value": _("、").join(str(LABELS[p]) for p in missing)},
             field=missing[0].split(".", 1)[1],
         )
 

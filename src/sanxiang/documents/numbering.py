@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
+
 from sanxiang.core import clock, sequences
 from sanxiang.core.errors import DomainError
 from sanxiang.documents.models import DocumentNumber, DocumentTemplate
@@ -28,9 +30,11 @@ def take(case, template: DocumentTemplate, *, actor, on: dt.date) -> DocumentNum
     issuing transaction)."""
     agency = case.agency
     if not agency.short_name.strip():
-        raise DomainError("documents.number.no_short_name", "本机关尚未设置文号简称，请管理员补充。")
+        raise DomainError("documents.number.no_short_name", _("本机关尚未设置文号简称，请管理员补充。"))
     if not template.abbreviation:
-        raise DomainError("documents.number.no_abbreviation", f"“{template.name}”未设置文号类型代字。")
+        raise DomainError(
+            "documents.number.no_abbreviation", _("“%(name)s”未设置文号类型代字。") % {"name": template.name}
+        )
     serial = sequences.next_value(sequence_key(agency, template.code, on.year))
     return DocumentNumber.objects.create(
         agency=agency,

@@ -15,6 +15,7 @@ from typing import Any
 
 from django import forms
 from django.db import transaction
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sanxiang.cases import services as case_services
@@ -46,7 +47,7 @@ def decide_on_site(
 ) -> Document:
     acted_on = acted_on or clock.today()
     if not (place or "").strip():
-        raise InvalidInput("documents.onsite.place_required", "请填写处罚地点。", field="place")
+        raise InvalidInput("documents.onsite.place_required", gettext("请填写处罚地点。"), field="place")
     case = case_services.open_case(
         agency=actor.agency,
         procedure="penalty.simple",

@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from sanxiang.cases import deadlines
 from sanxiang.cases import services as case_services
@@ -46,16 +47,16 @@ MAX_REASON = 300
 
 def _require_staff(actor, case: Case, *, head: bool = False) -> None:
     if not getattr(actor, "is_authenticated", False) or not actor.is_active:
-        raise Forbidden("auth.required", "请先登录。")
+        raise Forbidden("auth.required", _("请先登录。"))
     if not agency_in_scope(actor, case.agency):
-        raise NotFound("case.not_found", "案件不存在或无权查阅。")
+        raise NotFound("case.not_found", _("案件不存在或无权查阅。"))
     if not agency_in_scope(actor, case.agency, CHANGE):
-        raise Forbidden("documents.read_only", "监督人员只能查阅，不能出具其他机关的文书。")
+        raise Forbidden("documents.read_only", _("监督人员只能查阅，不能出具其他机关的文书。"))
     wanted = {Role.HEAD} if head else {Role.OFFICER, Role.HEAD}
     if not actor.roles & wanted:
         raise Forbidden(
             "documents.role",
-            "只有负责人可以办理此事项。" if head else "只有本机关执法人员或负责人可以办理文书。",
+            _("只有负责人可以办理此事项。") if head else _("只有本机关执法人员或负责人可以办理文书。"),
         )
 
 
@@ -137,12 +138,13 @@ def issue(
         template = compose.template_for(template, case.agency)
     on = on or clock.today()
     if on > clock.today():
-        raise InvalidInput("documents.date.future", "文书日期不能晚于今天。", field="on")
+        raise InvalidInput("documents.date.future", _("文书日期不能晚于今天。"), field="on")
     existing = current(case, template.code)
     if existing is not None:
         raise DomainError(
             "documents.already_issued",
-            f"本案已出具“{template.name}”{existing.number_text}，如需修改请办理更正（生成新版本）。",
+            _("本案已出具“%(name)s”%(number_text)s，如需修改请办理更正（生成新版本）。")
+            % {"name": template.name, "number_text": existing.number_text},
         )
     composed = compose.compose(template, case, overrides=dict(overrides or {}), on=on)  # refuses first
     number = numbering.take(case, template, actor=actor, on=on) if template.numbered else None
@@ -214,17 +216,17 @@ def correct(
         .get(pk=document.pk)
     )
     if document.status != DocumentStatus.ISSUED:
-        raise DomainError("documents.not_current", "只能更正现行有效的文书版本。")
+        raise DomainError("documents.not_current", _("只能更正现行有效的文书版本。"))
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("documents.correction.reason_required", "请说明更正原因。", field="reason")
+        raise InvalidInput("documents.correction.reason_required", _("请说明更正原因。"), field="reason")
     template = compose.template_for(document.code, case.agency)
     on = clock.today()
     composed = compose.compose(
         template, case, number=document.number_text, overrides=dict(overrides or {}), on=on
     )
     if composed.sha256 == document.sha256:
-        raise DomainError("documents.correction.unchanged", "内容没有变化，无需更正。")
+        raise DomainError("documents.correction.unchanged", _("内容没有变化，无需更正。"))
     document.status = DocumentStatus.SUPERSEDED
     document.save(update_fields=["status"])
     return _freeze(
@@ -250,13 +252,16 @@ def void_number(number: DocumentNumber, *, actor, reason: str) -> DocumentNumber
     case = _lock(number.case)
     _require_staff(actor, case, head=True)
     if number.status == NumberStatus.VOIDED:
-        raise DomainError("documents.number.already_voided", f"文号{number.number}已作废。")
+        raise DomainError(
+            "documents.number.already_voided", _("文号%(number)s已作废。") % {"number": number.number}
+        )
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("documents.number.reason_required", "请说明作废原因。", field="reason")
+        raise InvalidInput("documents.number.reason_required", _("请说明作废原因。"), field="reason")
     if ServiceRecord.objects.filter(document__number=number).exists():
         raise DomainError(
-            "documents.number.served", f"{number.number}已送达当事人，不能作废；请依法撤销或更正。"
+            "documents.number.served",
+            _("%(number)s已送达当事人，不能作废；请依法撤销或更正。") % {"number": number.number},
         )
     number.status, number.voided_at, number.voided_by = NumberStatus.VOIDED, clock.now(), actor
     number.void_reason = reason[:MAX_REASON]
@@ -345,9 +350,9 @@ def record_consent(case: Case, *, actor, address: str, signed_on: dt.date, uploa
     _require_staff(actor, case)
     address = (address or "").strip()
     if not address:
-        raise InvalidInput("documents.consent.address_required", "请填写电子送达地址。", field="address")
+        raise InvalidInput("documents.consent.address_required", _("请填写电子送达地址。"), field="address")
     if signed_on > clock.today():
-        raise InvalidInput("documents.consent.future", "签署日期不能晚于今天。", field="signed_on")
+        raise InvalidInput("documents.consent.future", _("签署日期不能晚于今天。"), field="signed_on")
     evidence = _store(case, upload, actor=actor, title="电子送达地址确认书")
     consent = ServiceConsent.objects.create(
         case=case,
@@ -383,13 +388,14 @@ def check_service(
     """The rules every door applies to a service: not before the document's date, electronic
     only with consent (PEN-21), lien and public notice recorded by photo or video (PEN-22)."""
     if method not in ServiceMethod.values:
-        raise InvalidInput("documents.service.method", "送达方式无效。", field="method")
+        raise InvalidInput("documents.service.method", _("送达方式无效。"), field="method")
     if served_on > clock.today():
-        raise InvalidInput("documents.service.future", "送达日期不能晚于今天。", field="served_on")
+        raise InvalidInput("documents.service.future", _("送达日期不能晚于今天。"), field="served_on")
     if document is not None and served_on < document.issued_on:
         raise InvalidInput(
             "documents.service.before_issue",
-            f"送达日期不能早于文书日期（{document.issued_on:%Y-%m-%d}）。",
+            _("送达日期不能早于文书日期（%(issued_on)s）。")
+            % {"issued_on": format(document.issued_on, "%Y-%m-%d")},
             field="served_on",
         )
     consent = None
@@ -398,13 +404,13 @@ def check_service(
         if consent is None:
             raise DomainError(
                 "documents.service.consent_required",
-                "电子送达须经当事人同意并签订确认书（行政处罚法第61条），请先登记电子送达确认书。",
+                _("电子送达须经当事人同意并签订确认书（行政处罚法第61条），请先登记电子送达确认书。"),
                 field="method",
             )
     if method in (ServiceMethod.LIEN, ServiceMethod.PUBLIC_NOTICE) and not list(proofs):
         raise DomainError(
             "documents.service.proof_required",
-            "留置送达、公告送达应当采取拍照、录像等方式记录送达过程，请上传送达凭证。",
+            _("留置送达、公告送达应当采取拍照、录像等方式记录送达过程，请上传送达凭证。"),
             field="proofs",
         )
     return consent
@@ -430,7 +436,7 @@ def record_service(
     _require_staff(actor, case)
     document = Document.objects.select_related("template", "number").get(pk=document.pk)
     if document.status != DocumentStatus.ISSUED:
-        raise DomainError("documents.not_current", "只能送达现行有效的文书。")
+        raise DomainError("documents.not_current", _("只能送达现行有效的文书。"))
     uploads = list(proofs)
     check_service(case, document, method, served_on, uploads)
     evidence = [
@@ -540,9 +546,9 @@ def revise_template(
     The version in use stays as it was; documents already issued keep theirs."""
     superuser = getattr(actor, "is_superuser", False)
     if not (superuser or (getattr(actor, "is_authenticated", False) and actor.has_role(Role.ADMIN))):
-        raise Forbidden("documents.template.forbidden", "只有系统管理员可以调整文书模板。")
+        raise Forbidden("documents.template.forbidden", _("只有系统管理员可以调整文书模板。"))
     if not superuser and (agency is None or actor.agency_id != agency.pk):
-        raise Forbidden("documents.template.other_agency", "机关管理员只能调整本机关的文书模板。")
+        raise Forbidden("documents.template.other_agency", _("机关管理员只能调整本机关的文书模板。"))
     allowed = {
         "name",
         "abbreviation",
@@ -557,15 +563,17 @@ def revise_template(
     }
     unknown = set(changes) - allowed
     if unknown:
-        raise InvalidInput("documents.template.field", f"不能修改“{sorted(unknown)[0]}”。")
+        raise InvalidInput(
+            "documents.template.field", _("不能修改“%(field)s”。") % {"field": sorted(unknown)[0]}
+        )
     sections = changes.get("sections", base.sections)
     _validate_sections(sections)
     if base.requires_reasons and changes.get("requires_reasons") is False:
         raise DomainError(
-            "documents.template.reasons", "普通程序决定书的说理部分不能取消。", field="requires_reasons"
+            "documents.template.reasons", _("普通程序决定书的说理部分不能取消。"), field="requires_reasons"
         )
     if base.kind == "decision" and changes.get("numbered") is False:
-        raise DomainError("documents.template.numbered", "决定书须编制文号。", field="numbered")
+        raise DomainError("documents.template.numbered", _("决定书须编制文号。"), field="numbered")
     latest = DocumentTemplate.objects.filter(code=base.code, agency=agency).order_by("-version").first()
     fields = {f: getattr(base, f) for f in allowed if f != "active"}
     fields.update({k: v for k, v in changes.items() if k != "active"})
@@ -585,7 +593,7 @@ def _validate_sections(sections: Any) -> None:
     from django.template import TemplateSyntaxError
 
     if not isinstance(sections, list) or not sections:
-        raise InvalidInput("documents.template.sections", "正文结构须为非空列表。", field="sections")
+        raise InvalidInput("documents.template.sections", _("正文结构须为非空列表。"), field="sections")
     for section in sections:
         if not isinstance(section, dict) or section.get("type", "text") not in {
             "text",
@@ -594,7 +602,7 @@ def _validate_sections(sections: Any) -> None:
             "signature",
         }:
             raise InvalidInput(
-                "documents.template.sections", "正文结构中有无法识别的部分。", field="sections"
+                "documents.template.sections", _("正文结构中有无法识别的部分。"), field="sections"
             )
         texts = [section.get("text", ""), section.get("heading", "")]
         texts += [cell for row in section.get("rows", []) if isinstance(row, list) for cell in row]
@@ -603,5 +611,7 @@ def _validate_sections(sections: Any) -> None:
                 compose.compile_text(str(text))
             except TemplateSyntaxError as error:
                 raise InvalidInput(
-                    "documents.template.syntax", f"模板语法错误：{error}", field="sections"
+                    "documents.template.syntax",
+                    _("模板语法错误：%(error)s") % {"error": error},
+                    field="sections",
                 ) from None

@@ -265,7 +265,7 @@ def _date(value: str, field: str) -> dt.date:
     try:
         return dt.date.fromisoformat((value or "").strip())
     except ValueError:
-        raise DomainError("documents.input.date", "请填写有效日期（YYYY-MM-DD）。", field=field) from None
+        raise DomainError("documents.input.date", _("请填写有效日期（YYYY-MM-DD）。"), field=field) from None
 
 
 @login_required
@@ -319,7 +319,9 @@ def consent(request, number: str):
         files = _uploads(request.FILES.getlist("file"))
         try:
             if not files:
-                raise DomainError("documents.consent.file_required", "请上传当事人签署的电子送达地址确认书。")
+                raise DomainError(
+                    "documents.consent.file_required", _("请上传当事人签署的电子送达地址确认书。")
+                )
             services.record_consent(
                 case,
                 actor=request.user,

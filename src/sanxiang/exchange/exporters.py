@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from sanxiang.cases.models import Case
 from sanxiang.catalog.models import Article, BenchmarkLevel, EnforcementItem
@@ -217,12 +218,14 @@ def export(
     """Write `kind` to `path` as csv/xlsx/json; returns {rows, sha256, missing_required}."""
     if kind not in EXPORT_KINDS:
         raise InvalidInput(
-            "exchange.export.kind", f"未知的导出类型“{kind}”（可选：{'、'.join(EXPORT_KINDS)}）。"
+            "exchange.export.kind",
+            _("未知的导出类型“%(kind)s”（可选：%(kinds)s）。")
+            % {"kind": kind, "kinds": "、".join(EXPORT_KINDS)},
         )
     if fmt not in FORMATS:
-        raise InvalidInput("exchange.export.format", "导出格式应为 csv、xlsx 或 json。")
+        raise InvalidInput("exchange.export.format", _("导出格式应为 csv、xlsx 或 json。"))
     if actor is not None and not actor.has_role(Role.ADMIN):
-        raise InvalidInput("exchange.export.forbidden", "只有系统管理员可以批量导出数据。")
+        raise InvalidInput("exchange.export.forbidden", _("只有系统管理员可以批量导出数据。"))
     missing: dict[str, int] = {}
     if kind.startswith("publications-"):
         source = publications.rows(kind.split("-", 1)[1], since=since, until=until, missing=missing)

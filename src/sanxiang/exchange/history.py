@@ -28,6 +28,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.db.models import F
+from django.utils.translation import gettext
 
 from sanxiang.cases.choices import IdType
 from sanxiang.cases.models import Case, CaseEvent, Party
@@ -111,41 +112,64 @@ class HistoricalCases(Importer):
             self._existing(problems)
         agency = self.agencies.get(row["agency_code"])
         if agency is None:
-            self.error(problems, number, "agency_code", f"机关“{row['agency_code']}”不存在")
+            self.error(
+                problems,
+                number,
+                "agency_code",
+                gettext("机关“%(code)s”不存在") % {"code": row["agency_code"]},
+            )
         procedure = self.procedures.get(row["procedure"])
         if procedure is None:
-            self.error(problems, number, "procedure", f"未知的执法程序“{row['procedure']}”")
+            self.error(
+                problems,
+                number,
+                "procedure",
+                gettext("未知的执法程序“%(procedure)s”") % {"procedure": row["procedure"]},
+            )
         else:
             stage = self.stage_of(row, procedure)
             if not stage:
-                self.error(problems, number, "stage", "未结案的历史案件须填写阶段")
+                self.error(problems, number, "stage", gettext("未结案的历史案件须填写阶段"))
             elif stage not in {s.code for s in procedure.stages}:
-                self.error(problems, number, "stage", f"程序“{procedure.name}”没有阶段“{stage}”")
+                self.error(
+                    problems,
+                    number,
+                    "stage",
+                    gettext("程序“%(procedure)s”没有阶段“%(stage)s”")
+                    % {"procedure": gettext(procedure.name), "stage": stage},
+                )
         if row["item_code"]:
             item = self.items.get(row["item_code"])
             if item is None:
-                self.error(problems, number, "item_code", f"执法事项“{row['item_code']}”不存在")
+                self.error(
+                    problems,
+                    number,
+                    "item_code",
+                    gettext("执法事项“%(code)s”不存在") % {"code": row["item_code"]},
+                )
             elif agency is not None and (
                 item[1] != agency.pk or (procedure and item[2] != procedure.category)
             ):
-                self.error(problems, number, "item_code", "执法事项不属于该机关或与程序的执法类别不一致")
+                self.error(
+                    problems, number, "item_code", gettext("执法事项不属于该机关或与程序的执法类别不一致")
+                )
         self._check_party(row, number, problems)
         self._check_dates(row, number, problems)
 
     def _check_party(self, row, number, problems):
         if not row["party_name"]:
             if row["party_kind"]:
-                self.error(problems, number, "party_name", "填写当事人类型时须填写当事人")
+                self.error(problems, number, "party_name", gettext("填写当事人类型时须填写当事人"))
             return
         if not row["party_kind"]:
-            self.error(problems, number, "party_kind", "请填写当事人类型")
+            self.error(problems, number, "party_kind", gettext("请填写当事人类型"))
             return
         try:
             if row["party_kind"] == PartyKind.PERSON:
                 if (row["party_id_type"] or IdType.RESIDENT_ID) == IdType.RESIDENT_ID:
                     identifiers.validate_id_number(row["party_id_number"] or "")
                 elif not row["party_id_number"]:
-                    self.error(problems, number, "party_id_number", "请填写证件号码")
+                    self.error(problems, number, "party_id_number", gettext("请填写证件号码"))
             else:
                 identifiers.validate_credit_code(row["party_credit_code"] or "")
         except DomainError as bad:
@@ -161,9 +185,14 @@ class HistoricalCases(Importer):
             if value is None:
                 continue
             if value > today:
-                self.error(problems, number, key, "日期不能晚于今天")
+                self.error(problems, number, key, gettext("日期不能晚于今天"))
             if previous is not None and value < row[previous]:
-                self.error(problems, number, key, f"不能早于{self.column(previous).label}")
+                self.error(
+                    problems,
+                    number,
+                    key,
+                    gettext("不能早于%(label)s") % {"label": self.column(previous).label},
+                )
             previous = key
 
     def _existing(self, problems):
@@ -171,7 +200,12 @@ class HistoricalCases(Importer):
         taken = set(Case.objects.filter(number__in=numbers).values_list("number", flat=True))
         for row_number, case_number in self.pending:
             if case_number in taken:
-                self.error(problems, row_number, "number", f"案件编号“{case_number}”已存在")
+                self.error(
+                    problems,
+                    row_number,
+                    "number",
+                    gettext("案件编号“%(case_number)s”已存在") % {"case_number": case_number},
+                )
         self.pending = []
 
     def finish(self, problems):

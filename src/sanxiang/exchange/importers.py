@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from sanxiang.catalog import services as catalog_services
 from sanxiang.catalog.choices import Category, DiscretionLevel
@@ -116,16 +117,18 @@ def map_headers(importer: Importer, headers: list[str]) -> list[Col | None]:
         if header.strip() and col is None:
             unknown.append(header)
         if col is not None and col in mapped:
-            raise readers.FileRefused(f"表头“{header}”重复出现。")
+            raise readers.FileRefused(gettext("表头“%(header)s”重复出现。") % {"header": header})
         mapped.append(col)
     if unknown:
         raise readers.FileRefused(
-            f"表头无法识别：{'、'.join(unknown[:5])}。"
-            "请使用模板中的列名；若为乱码，请确认文件编码（UTF-8 或 GBK）。"
+            gettext(
+                "表头无法识别：%(headers)s。请使用模板中的列名；若为乱码，请确认文件编码（UTF-8 或 GBK）。"
+            )
+            % {"headers": "、".join(unknown[:5])}
         )
     missing = [c.label for c in importer.columns if c.required and c not in mapped]
     if missing:
-        raise readers.FileRefused(f"缺少必填列：{'、'.join(missing)}。")
+        raise readers.FileRefused(gettext("缺少必填列：%(missing)s。") % {"missing": "、".join(missing)})
     return mapped
 
 
@@ -151,7 +154,7 @@ def parse_rows(
             if col is not None and col.required:
                 bad = True
                 if problems is not None:
-                    problems.add(number, col.label, "必填项为空")
+                    problems.add(number, col.label, gettext("必填项为空"))
         for col in importer.columns:
             if col.key not in row:
                 row[col.key] = None if col.required else col.parse(None)
@@ -178,9 +181,13 @@ def run_import(
 
     kinds = {**KINDS, "cases": HistoricalCases}
     if kind not in kinds:
-        raise DomainError("exchange.import.kind", f"未知的导入类型“{kind}”（可选：{'、'.join(kinds)}）。")
+        raise DomainError(
+            "exchange.import.kind",
+            gettext("未知的导入类型“%(kind)s”（可选：%(kinds)s）。")
+            % {"kind": kind, "kinds": "、".join(kinds)},
+        )
     if actor is None or not actor.has_role(Role.ADMIN):
-        raise DomainError("exchange.import.forbidden", "只有系统管理员可以批量导入数据。")
+        raise DomainError("exchange.import.forbidden", gettext("只有系统管理员可以批量导入数据。"))
     fmt = fmt or readers.detect_format(filename, data)
     run = ImportRun(
         kind=kind,
@@ -203,7 +210,7 @@ def run_import(
             key = importer.natural_key(row)
             if key is not None:
                 if key in importer.seen:
-                    problems.add(number, "", f"与第 {importer.seen[key]} 行重复")
+                    problems.add(number, "", gettext("与第 %(row)s 行重复") % {"row": importer.seen[key]})
                     continue
                 importer.seen[key] = number
             importer.check(row, number, problems)
@@ -292,27 +299,44 @@ class Agencies(Importer):
 
     def check(self, row, number, problems):
         if Agency.objects.filter(code=row["code"]).exists():
-            self.error(problems, number, "code", f"机关代码“{row['code']}”已存在")
+            self.error(problems, number, "code", gettext("机关代码“%(code)s”已存在") % {"code": row["code"]})
         division = row["division_code"]
         if not Division.objects.filter(code=division).exists() and division not in self.divisions_in_file:
             if not row["division_name"] or not row["division_level"]:
-                self.error(problems, number, "division_name", "区划不存在，须填写区划名称与层级以新建")
+                self.error(
+                    problems, number, "division_name", gettext("区划不存在，须填写区划名称与层级以新建")
+                )
             parent = row["parent_division_code"]
             if parent and not (
                 Division.objects.filter(code=parent).exists() or parent in self.divisions_in_file
             ):
-                self.error(problems, number, "parent_division_code", f"上级区划“{parent}”不存在")
+                self.error(
+                    problems,
+                    number,
+                    "parent_division_code",
+                    gettext("上级区划“%(parent)s”不存在") % {"parent": parent},
+                )
         self.divisions_in_file.add(division)
         for key in ("parent_code", "entrusted_by"):
             code = row[key]
             if code and not (Agency.objects.filter(code=code).exists() or code in self.seen):
-                self.error(problems, number, key, f"机关“{code}”不存在（须已存在或在本文件前面的行中）")
+                self.error(
+                    problems,
+                    number,
+                    key,
+                    gettext("机关“%(code)s”不存在（须已存在或在本文件前面的行中）") % {"code": code},
+                )
         unknown = sorted(
             set(row["fields"])
             - set(Field.objects.filter(code__in=row["fields"]).values_list("code", flat=True))
         )
         if unknown:
-            self.error(problems, number, "fields", f"执法领域代码不存在：{'、'.join(unknown)}")
+            self.error(
+                problems,
+                number,
+                "fields",
+                gettext("执法领域代码不存在：%(unknown)s") % {"unknown": "、".join(unknown)},
+            )
         if row["credit_code"]:
             try:
                 identifiers.validate_credit_code(row["credit_code"])
@@ -382,34 +406,60 @@ class Officers(Importer):
 
     def check(self, row, number, problems):
         if User.objects.filter(username=row["username"]).exists():
-            self.error(problems, number, "username", f"用户名“{row['username']}”已存在")
+            self.error(
+                problems,
+                number,
+                "username",
+                gettext("用户名“%(username)s”已存在") % {"username": row["username"]},
+            )
         if not Agency.objects.filter(code=row["agency_code"]).exists():
-            self.error(problems, number, "agency_code", f"机关“{row['agency_code']}”不存在")
+            self.error(
+                problems,
+                number,
+                "agency_code",
+                gettext("机关“%(code)s”不存在") % {"code": row["agency_code"]},
+            )
         unknown = [r for r in self.roles(row) if r not in Role.values]
         if unknown:
-            self.error(problems, number, "roles", f"未知角色：{'、'.join(unknown)}")
+            self.error(
+                problems, number, "roles", gettext("未知角色：%(unknown)s") % {"unknown": "、".join(unknown)}
+            )
         cert = row["certificate_number"]
         if not cert:
             return
         if Certificate.objects.filter(number=cert).exists():
-            self.error(problems, number, "certificate_number", f"执法证号“{cert}”已存在")
+            self.error(
+                problems, number, "certificate_number", gettext("执法证号“%(cert)s”已存在") % {"cert": cert}
+            )
         key = ("certificate", cert)
         if key in self.seen:
-            self.error(problems, number, "certificate_number", f"执法证号与第 {self.seen[key]} 行重复")
+            self.error(
+                problems,
+                number,
+                "certificate_number",
+                gettext("执法证号与第 %(row)s 行重复") % {"row": self.seen[key]},
+            )
         self.seen[key] = number
         for name in ("certificate_issuer", "valid_from", "valid_to"):
             if not row[name]:
-                self.error(problems, number, name, "填写执法证号时此项必填")
+                self.error(problems, number, name, gettext("填写执法证号时此项必填"))
         if row["valid_from"] and row["valid_to"] and row["valid_to"] < row["valid_from"]:
-            self.error(problems, number, "valid_to", "有效期截止日期不能早于起始日期")
+            self.error(problems, number, "valid_to", gettext("有效期截止日期不能早于起始日期"))
         if row["certificate_status"] == CertificateStatus.NOT_YET_VALID:
-            self.error(problems, number, "certificate_status", "“尚未生效”由有效期决定，不能直接填写")
+            self.error(
+                problems, number, "certificate_status", gettext("“尚未生效”由有效期决定，不能直接填写")
+            )
         codes = row["certificate_fields"]
         unknown = sorted(
             set(codes) - set(Field.objects.filter(code__in=codes).values_list("code", flat=True))
         )
         if unknown:
-            self.error(problems, number, "certificate_fields", f"执法领域代码不存在：{'、'.join(unknown)}")
+            self.error(
+                problems,
+                number,
+                "certificate_fields",
+                gettext("执法领域代码不存在：%(unknown)s") % {"unknown": "、".join(unknown)},
+            )
 
     def commit(self, rows):
         agencies = {a.code: a for a in Agency.objects.all()}
@@ -467,13 +517,20 @@ class Laws(Importer):
 
     def check(self, row, number, problems):
         if row["article_number"] is not None and row["article_number"] < 1:
-            self.error(problems, number, "article_number", "条号应为正整数")
+            self.error(problems, number, "article_number", gettext("条号应为正整数"))
         law = (row["law_name"], row["law_kind"], row["version_date"], row["effective_from"])
         first = self.laws.setdefault(row["law_code"], (number, law))
         if first[1] != law:
-            self.error(problems, number, "law_name", f"法律信息与第 {first[0]} 行不一致（同一法律代码）")
+            self.error(
+                problems,
+                number,
+                "law_name",
+                gettext("法律信息与第 %(row)s 行不一致（同一法律代码）") % {"row": first[0]},
+            )
         if first[0] == number and Law.objects.filter(code=row["law_code"]).exists():
-            self.error(problems, number, "law_code", f"法律代码“{row['law_code']}”已存在")
+            self.error(
+                problems, number, "law_code", gettext("法律代码“%(code)s”已存在") % {"code": row["law_code"]}
+            )
 
     def commit(self, rows):
         from sanxiang.catalog.laws import int_to_chinese
@@ -518,7 +575,10 @@ def resolve_citation(text: str) -> Article:
     """`食品安全法:124`, `《食品安全法》第124条` → the article in force (latest version)."""
     match = _CITATION.match(text.strip())
     if not match:
-        raise CellError(f"“{text}”不是条款引用（格式如“食品安全法:124”或“《食品安全法》第124条”）")
+        raise CellError(
+            gettext("“%(text)s”不是条款引用（格式如“食品安全法:124”或“《食品安全法》第124条”）")
+            % {"text": text}
+        )
     try:
         return catalog_services.article(match["law"].strip(), int(match["n"]))
     except DomainError as missing:
@@ -547,11 +607,21 @@ class Items(Importer):
 
     def check(self, row, number, problems):
         if EnforcementItem.objects.filter(code=row["code"]).exists():
-            self.error(problems, number, "code", f"事项编码“{row['code']}”已存在")
+            self.error(problems, number, "code", gettext("事项编码“%(code)s”已存在") % {"code": row["code"]})
         if not Agency.objects.filter(code=row["agency_code"]).exists():
-            self.error(problems, number, "agency_code", f"机关“{row['agency_code']}”不存在")
+            self.error(
+                problems,
+                number,
+                "agency_code",
+                gettext("机关“%(code)s”不存在") % {"code": row["agency_code"]},
+            )
         if row["field_code"] and not Field.objects.filter(code=row["field_code"]).exists():
-            self.error(problems, number, "field_code", f"执法领域“{row['field_code']}”不存在")
+            self.error(
+                problems,
+                number,
+                "field_code",
+                gettext("执法领域“%(code)s”不存在") % {"code": row["field_code"]},
+            )
         for key in ("legal_basis", "penalty_basis"):
             for citation in row[key]:
                 try:
@@ -559,7 +629,7 @@ class Items(Importer):
                 except CellError as bad:
                     self.error(problems, number, key, str(bad))
         if row["min_fine"] is not None and row["max_fine"] is not None and row["min_fine"] > row["max_fine"]:
-            self.error(problems, number, "min_fine", "罚款下限不能高于上限")
+            self.error(problems, number, "min_fine", gettext("罚款下限不能高于上限"))
 
     def commit(self, rows):
         agencies = {a.code: a for a in Agency.objects.all()}
@@ -608,9 +678,11 @@ class Benchmarks(Importer):
 
     def check(self, row, number, problems):
         if not EnforcementItem.objects.filter(code=row["item_code"]).exists():
-            self.error(problems, number, "item_code", f"事项“{row['item_code']}”不存在")
+            self.error(
+                problems, number, "item_code", gettext("事项“%(code)s”不存在") % {"code": row["item_code"]}
+            )
         if row["min_fine"] is not None and row["max_fine"] is not None and row["min_fine"] > row["max_fine"]:
-            self.error(problems, number, "min_fine", "罚款下限不能高于上限")
+            self.error(problems, number, "min_fine", gettext("罚款下限不能高于上限"))
         meta = (row["source"], row["published_on"])
         first = self.groups.setdefault((row["item_code"], row["effective_from"]), (number, meta))
         if first[1] != meta:
@@ -618,7 +690,7 @@ class Benchmarks(Importer):
                 problems,
                 number,
                 "source",
-                f"同一事项同一施行日期的制定依据、公布日期须与第 {first[0]} 行一致",
+                gettext("同一事项同一施行日期的制定依据、公布日期须与第 %(row)s 行一致") % {"row": first[0]},
             )
 
     def commit(self, rows):

@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext
+
 from sanxiang.core.errors import DomainError
 
 Field = tuple[str, str, bool]  # (code, Chinese name, required)
@@ -135,7 +137,7 @@ def rows(
     if provider is None:
         raise DomainError(
             "exchange.publications.no_source",
-            "公示模块尚未提供“双公示”数据源（publications.register_source）。",
+            gettext("公示模块尚未提供“双公示”数据源（publications.register_source）。"),
         )
     layout = LAYOUTS[kind]
     for row in provider(since, until):

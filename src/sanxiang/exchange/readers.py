@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 Row = tuple[int, list[Any]]  # (row number as the user sees it, cell values)
 
 
@@ -55,7 +57,7 @@ def read(data: bytes, fmt: str, *, encoding: str | None = None) -> Table:
         return read_xlsx(data)
     if fmt == "json":
         return read_json(data)
-    raise FileRefused(f"不支持的文件格式“{fmt}”（支持 csv、xlsx、json）。")
+    raise FileRefused(_("不支持的文件格式“%(fmt)s”（支持 csv、xlsx、json）。") % {"fmt": fmt})
 
 
 def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
@@ -63,7 +65,9 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
         try:
             return data.decode(encoding), encoding
         except (LookupError, UnicodeDecodeError) as exc:
-            raise FileRefused(f"文件不能按指定编码 {encoding} 解码：{exc}") from None
+            raise FileRefused(
+                _("文件不能按指定编码 %(encoding)s 解码：%(exc)s") % {"encoding": encoding, "exc": exc}
+            ) from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "utf-16"
     try:
@@ -75,7 +79,9 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise FileRefused(
-            f"文件编码无法识别（支持 UTF-8 与 GBK/GB18030），第 {line} 行附近有无法解码的字节。", row=line
+            _("文件编码无法识别（支持 UTF-8 与 GBK/GB18030），第 %(line)s 行附近有无法解码的字节。")
+            % {"line": line},
+            row=line,
         ) from None
 
 
@@ -83,7 +89,7 @@ def read_csv(data: bytes, *, encoding: str | None = None) -> Table:
     text, used = decode(data, encoding)
     lines = text.splitlines(keepends=True)
     if not lines or not lines[0].strip():
-        raise FileRefused("文件为空或缺少表头。")
+        raise FileRefused(_("文件为空或缺少表头。"))
     headers = [h.strip() for h in next(csv.reader([lines[0]]))]
 
     def rows() -> Iterator[Row]:
@@ -105,17 +111,22 @@ def read_xlsx(data: bytes) -> Table:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FileRefused(f"无法读取 Excel 文件：{type(exc).__name__}。请另存为 .xlsx 后重试。") from None
+        raise FileRefused(
+            _("无法读取 Excel 文件：%(error)s。请另存为 .xlsx 后重试。") % {"error": type(exc).__name__}
+        ) from None
     sheet = workbook.worksheets[0]
     merged = _merged_ranges(data, getattr(sheet, "_worksheet_path", "xl/worksheets/sheet1.xml"))
     if merged:
         shown = "、".join(merged[:5])
-        raise FileRefused(f"工作表含合并单元格（{shown}）：请取消合并，并在每一行填写完整的值后再导入。")
+        raise FileRefused(
+            _("工作表含合并单元格（%(shown)s）：请取消合并，并在每一行填写完整的值后再导入。")
+            % {"shown": shown}
+        )
     iterator = sheet.iter_rows()
     try:
         header_cells = next(iterator)
     except StopIteration:
-        raise FileRefused("工作表为空或缺少表头。") from None
+        raise FileRefused(_("工作表为空或缺少表头。")) from None
     headers = [str(c.value).strip() if c.value is not None else "" for c in header_cells]
     while headers and not headers[-1]:
         headers.pop()
@@ -126,8 +137,11 @@ def read_xlsx(data: bytes) -> Table:
             for c in cells[: len(headers)]:
                 if getattr(c, "data_type", None) == "f":
                     raise FileRefused(
-                        f"单元格 {c.coordinate} 含公式“{c.value}”："
-                        "请将公式转换为数值（复制后“选择性粘贴—数值”）再导入。",
+                        _(
+                            "单元格 %(coordinate)s 含公式“%(formula)s”："
+                            "请将公式转换为数值（复制后“选择性粘贴—数值”）再导入。"
+                        )
+                        % {"coordinate": c.coordinate, "formula": c.value},
                         row=c.row,
                         column=headers[c.column - 1] if c.column - 1 < len(headers) else "",
                     )
@@ -152,12 +166,14 @@ def read_json(data: bytes) -> Table:
     try:
         parsed = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise FileRefused(f"JSON 文件无法解析：{exc}") from None
+        raise FileRefused(_("JSON 文件无法解析：%(exc)s") % {"exc": exc}) from None
     items = parsed.get("rows") if isinstance(parsed, dict) else parsed
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-        raise FileRefused("JSON 文件应为对象数组，或含 rows 数组的对象。")
+        raise FileRefused(_("JSON 文件应为对象数组，或含 rows 数组的对象。"))
     if isinstance(parsed, dict) and parsed.get("version", 1) != 1:
-        raise FileRefused(f"不支持的数据格式版本 {parsed.get('version')}（当前为 1）。")
+        raise FileRefused(
+            _("不支持的数据格式版本 %(version)s（当前为 1）。") % {"version": parsed.get("version")}
+        )
     headers: list[str] = []
     for item in items:
         for key in item:

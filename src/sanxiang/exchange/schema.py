@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 FORMAT_VERSION = 1
 
@@ -52,7 +52,7 @@ class Col:
         empty = raw is None or (isinstance(raw, str) and not raw.strip())
         if empty:
             if self.required:
-                raise CellError("必填项为空")
+                raise CellError(gettext("必填项为空"))
             return [] if self.kind == "list" else (False if self.kind == "bool" else None)
         parser = getattr(self, f"_{self.kind}")
         return parser(raw)
@@ -64,16 +64,16 @@ class Col:
             raw = raw.isoformat()
         text = str(raw).strip()
         if self.max_length and len(text) > self.max_length:
-            raise CellError(f"长度超过 {self.max_length} 个字符")
+            raise CellError(gettext("长度超过 %(max_length)s 个字符") % {"max_length": self.max_length})
         return text
 
     def _int(self, raw: Any) -> int:
         try:
             value = Decimal(str(raw).strip())
         except InvalidOperation:
-            raise CellError(f"“{raw}”不是整数") from None
+            raise CellError(gettext("“%(raw)s”不是整数") % {"raw": raw}) from None
         if value != value.to_integral_value():
-            raise CellError(f"“{raw}”不是整数")
+            raise CellError(gettext("“%(raw)s”不是整数") % {"raw": raw})
         return int(value)
 
     def _decimal(self, raw: Any) -> Decimal:
@@ -81,9 +81,9 @@ class Col:
         try:
             value = Decimal(text)
         except InvalidOperation:
-            raise CellError(f"“{raw}”不是数字") from None
+            raise CellError(gettext("“%(raw)s”不是数字") % {"raw": raw}) from None
         if not value.is_finite() or value < 0:
-            raise CellError("金额应为非负数")
+            raise CellError(gettext("金额应为非负数"))
         return value.quantize(Decimal("0.01"))
 
     def _date(self, raw: Any) -> dt.date:
@@ -94,11 +94,11 @@ class Col:
         text = str(raw).strip()
         match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T].*)?", text)
         if not match:
-            raise CellError(f"“{text}”不是日期（格式如 2026-03-10）")
+            raise CellError(gettext("“%(text)s”不是日期（格式如 2026-03-10）") % {"text": text})
         try:
             return dt.date(*(int(g) for g in match.groups()))
         except ValueError:
-            raise CellError(f"“{text}”不是有效日期") from None
+            raise CellError(gettext("“%(text)s”不是有效日期") % {"text": text}) from None
 
     def _bool(self, raw: Any) -> bool:
         if isinstance(raw, bool):
@@ -108,7 +108,7 @@ class Col:
             return True
         if text in _FALSE:
             return False
-        raise CellError(f"“{raw}”应为“是”或“否”")
+        raise CellError(gettext("“%(raw)s”应为“是”或“否”") % {"raw": raw})
 
     def _list(self, raw: Any) -> list[str]:
         if isinstance(raw, list):
@@ -120,7 +120,9 @@ class Col:
         found = _choice_map(self.choices, get_language()).get(text)
         if found is None:
             allowed = "、".join(str(label) for _, label in self.choices.choices)
-            raise CellError(f"“{text}”不是可选值（{allowed}）")
+            raise CellError(
+                gettext("“%(text)s”不是可选值（%(allowed)s）") % {"text": text, "allowed": allowed}
+            )
         return found
 
     def export(self, value: Any) -> Any:

@@ -10,6 +10,7 @@ import secrets
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, Forbidden, InvalidInput
@@ -25,7 +26,7 @@ def require_operator(actor) -> None:
     """Exchange operations (endpoints, dead letters, replay, tokens) are the admin's (DESIGN.md:
     admin 系统管理员 maintains keys and integrations)."""
     if not getattr(actor, "is_authenticated", False) or not actor.has_role(Role.ADMIN):
-        raise Forbidden("exchange.forbidden", "只有系统管理员可以管理数据交换。")
+        raise Forbidden("exchange.forbidden", _("只有系统管理员可以管理数据交换。"))
 
 
 def _note(kind: str, actor, payload: dict) -> None:
@@ -38,7 +39,7 @@ def retry_delivery(delivery: Delivery, *, actor, reason: str = "") -> Delivery:
     require_operator(actor)
     delivery = Delivery.objects.select_for_update().select_related("message", "endpoint").get(pk=delivery.pk)
     if delivery.status not in (DeliveryStatus.DEAD, DeliveryStatus.SKIPPED):
-        raise DomainError("exchange.retry.not_dead", "只能重试死信或已跳过的投递。")
+        raise DomainError("exchange.retry.not_dead", _("只能重试死信或已跳过的投递。"))
     delivery.status, delivery.attempts, delivery.next_attempt_at = DeliveryStatus.PENDING, 0, clock.now()
     delivery.note = reason.strip()[:300]
     delivery.save(update_fields=["status", "attempts", "next_attempt_at", "note"])
@@ -51,10 +52,10 @@ def skip_delivery(delivery: Delivery, *, actor, reason: str) -> Delivery:
     """Give up a dead letter on purpose, releasing the later messages of its key."""
     require_operator(actor)
     if not reason.strip():
-        raise InvalidInput("exchange.skip.reason_required", "跳过死信须说明理由。", field="reason")
+        raise InvalidInput("exchange.skip.reason_required", _("跳过死信须说明理由。"), field="reason")
     delivery = Delivery.objects.select_for_update().select_related("message", "endpoint").get(pk=delivery.pk)
     if delivery.status != DeliveryStatus.DEAD:
-        raise DomainError("exchange.skip.not_dead", "只能跳过死信。")
+        raise DomainError("exchange.skip.not_dead", _("只能跳过死信。"))
     delivery.status, delivery.note = DeliveryStatus.SKIPPED, reason.strip()[:300]
     delivery.save(update_fields=["status", "note"])
     _note("exchange.delivery.skipped", actor, _describe(delivery, reason))
@@ -87,7 +88,7 @@ def replay(
     require_operator(actor)
     if from_seq is None and from_time is None:
         raise InvalidInput(
-            "exchange.replay.point_required", "请指定重放起点（序号或时间）。", field="from_seq"
+            "exchange.replay.point_required", _("请指定重放起点（序号或时间）。"), field="from_seq"
         )
     messages = OutboxMessage.objects.all()
     if from_seq is not None:
@@ -167,11 +168,15 @@ def issue_token(*, name: str, user, scopes: list[str], actor, expires_at: dt.dat
     require_operator(actor)
     unknown = sorted(set(scopes) - set(SCOPES) - {f"{s.split(':')[0]}:*" for s in SCOPES} - {"*"})
     if unknown:
-        raise InvalidInput("exchange.token.scope", f"未知的权限范围：{'、'.join(unknown)}。", field="scopes")
+        raise InvalidInput(
+            "exchange.token.scope",
+            _("未知的权限范围：%(unknown)s。") % {"unknown": "、".join(unknown)},
+            field="scopes",
+        )
     if not name.strip():
-        raise InvalidInput("exchange.token.name_required", "请填写令牌名称。", field="name")
+        raise InvalidInput("exchange.token.name_required", _("请填写令牌名称。"), field="name")
     if user.agency_id is None:
-        raise InvalidInput("exchange.token.user_agency", "服务账号须属于一个执法主体。", field="user")
+        raise InvalidInput("exchange.token.user_agency", _("服务账号须属于一个执法主体。"), field="user")
     prefix = secrets.token_hex(4)
     key = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     token = SystemToken.objects.create(

@@ -42,6 +42,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from sanxiang.cases.models import Case
 from sanxiang.catalog.choices import Category
@@ -138,24 +140,38 @@ def trend(date_from, date_to, agencies) -> dict[str, Any]:
     ]
     total_opened, total_decided = sum(opened.values()), sum(decided.values())
     facts = [
-        f"{date_from:%Y年%m月%d日}至{date_to:%Y年%m月%d日}，共登记案件{total_opened}件，作出决定{total_decided}件。"
+        _("%(date_from)s至%(date_to)s，共登记案件%(total_opened)s件，作出决定%(total_decided)s件。")
+        % {
+            "date_from": format(date_from, "%Y年%m月%d日"),
+            "date_to": format(date_to, "%Y年%m月%d日"),
+            "total_opened": total_opened,
+            "total_decided": total_decided,
+        }
     ]
     if total_decided:
         peak = max(rows, key=lambda r: r[2])
-        facts.append(f"作出决定最多的月份是{peak[0]}，共{peak[2]}件。")
+        facts.append(
+            _("作出决定最多的月份是%(month)s，共%(count)s件。") % {"month": peak[0], "count": peak[2]}
+        )
         if len(rows) >= 2:
             first, last = rows[0][2], rows[-1][2]
             if last != first:
                 facts.append(
-                    f"末月作出决定{last}件，比首月{'增加' if last > first else '减少'}{abs(last - first)}件。"
+                    _("末月作出决定%(last)s件，比首月增加%(diff)s件。")
+                    % {"last": last, "diff": abs(last - first)}
+                    if last > first
+                    else _("末月作出决定%(last)s件，比首月减少%(diff)s件。")
+                    % {"last": last, "diff": abs(last - first)}
                 )
     else:
-        facts.append("期间内没有作出决定的案件。")
+        facts.append(_("期间内没有作出决定的案件。"))
     return {
         "facts": facts,
-        "columns": ["月份", "登记案件", "作出决定"],
+        "columns": [_("月份"), _("登记案件"), _("作出决定")],
         "rows": rows,
-        "chart": bar_option(labels, {"登记案件": [r[1] for r in rows], "作出决定": [r[2] for r in rows]}),
+        "chart": bar_option(
+            labels, {_("登记案件"): [r[1] for r in rows], _("作出决定"): [r[2] for r in rows]}
+        ),
     }
 
 
@@ -176,25 +192,31 @@ def top_items(date_from, date_to, agencies) -> dict[str, Any]:
     rows_all = list(rows_q)
     total = sum(r["n"] for r in rows_all)
     rows = [
-        [r["item__name"] or "（未关联事项）", r["n"], pct(r["n"], total), yuan(r["fines"])]
+        [r["item__name"] or _("（未关联事项）"), r["n"], pct(r["n"], total), yuan(r["fines"])]
         for r in rows_all[:10]
     ]
     if not total:
-        facts = ["期间内没有作出行政处罚决定。"]
+        facts = [_("期间内没有作出行政处罚决定。")]
     else:
         top = rows[0]
         facts = [
-            f"期间内作出行政处罚决定{total}件，涉及{len(rows_all)}个事项；最多的是“{top[0]}”，共{top[1]}件，占{top[2]}。"
+            _(
+                "期间内作出行政处罚决定%(total)s件，涉及%(rows_all)s个事项；最多的是“%(item)s”，共%(count)s件，占%(share)s。"
+            )
+            % {"total": total, "rows_all": len(rows_all), "item": top[0], "count": top[1], "share": top[2]}
         ]
         if len(rows) >= 3:
             share = sum(r[1] for r in rows[:3])
-            facts.append(f"前三个事项合计{share}件，占处罚决定的{pct(share, total)}。")
+            facts.append(
+                _("前三个事项合计%(share)s件，占处罚决定的%(percent)s。")
+                % {"share": share, "percent": pct(share, total)}
+            )
     return {
         "facts": facts,
-        "columns": ["执法事项", "处罚决定（件）", "占比", "罚款合计（元）"],
+        "columns": [_("执法事项"), _("处罚决定（件）"), _("占比"), _("罚款合计（元）")],
         "rows": rows,
         "chart": bar_option(
-            [r[0][:14] for r in rows][::-1], {"处罚决定": [r[1] for r in rows][::-1]}, horizontal=True
+            [r[0][:14] for r in rows][::-1], {_("处罚决定"): [r[1] for r in rows][::-1]}, horizontal=True
         )
         if rows
         else None,
@@ -219,15 +241,18 @@ def top_areas(date_from, date_to, agencies) -> dict[str, Any]:
         for r in rows_all
     ]
     facts = (
-        [f"作出决定最多的地区是{rows[0][0]}，共{rows[0][1]}件，占{rows[0][3]}；其中行政处罚{rows[0][2]}件。"]
+        [
+            _("作出决定最多的地区是%(area)s，共%(count)s件，占%(share)s；其中行政处罚%(penalties)s件。")
+            % {"area": rows[0][0], "count": rows[0][1], "share": rows[0][3], "penalties": rows[0][2]}
+        ]
         if total
-        else ["期间内各地区均没有作出决定的案件。"]
+        else [_("期间内各地区均没有作出决定的案件。")]
     )
     return {
         "facts": facts,
-        "columns": ["地区", "作出决定（件）", "其中行政处罚", "占比", "罚款合计（元）"],
+        "columns": [_("地区"), _("作出决定（件）"), _("其中行政处罚"), _("占比"), _("罚款合计（元）")],
         "rows": rows,
-        "chart": bar_option([r[0] for r in rows], {"作出决定": [r[1] for r in rows]}) if rows else None,
+        "chart": bar_option([r[0] for r in rows], {_("作出决定"): [r[1] for r in rows]}) if rows else None,
     }
 
 
@@ -251,24 +276,36 @@ def fines(date_from, date_to, agencies) -> dict[str, Any]:
     ]
     labels, counts = [], []
     for low, high in FINE_BANDS:
-        labels.append(f"{low:,.0f}元以上" if high is None else f"{low:,.0f}–{high:,.0f}元")
+        labels.append(
+            _("%(low)s元以上") % {"low": format(low, ",.0f")}
+            if high is None
+            else _("%(low)s–%(high)s元") % {"low": format(low, ",.0f"), "high": format(high, ",.0f")}
+        )
         counts.append(sum(1 for a in amounts if a >= low and (high is None or a < high)))
     rows = [[lab, n, pct(n, len(amounts))] for lab, n in zip(labels, counts, strict=True)]
     if amounts:
         total = sum(amounts)
         facts = [
-            f"期间内处以罚款{len(amounts)}件，罚款合计{yuan(total)}元，"
-            f"中位数{yuan(statistics.median(amounts))}元，最高{yuan(max(amounts))}元。"
+            _("期间内处以罚款%(amounts)s件，罚款合计%(total)s元，中位数%(median)s元，最高%(max)s元。")
+            % {
+                "amounts": len(amounts),
+                "total": yuan(total),
+                "median": yuan(statistics.median(amounts)),
+                "max": yuan(max(amounts)),
+            }
         ]
         peak = max(rows, key=lambda r: r[1])
-        facts.append(f"罚款数额集中在{peak[0]}区间，共{peak[1]}件，占{peak[2]}。")
+        facts.append(
+            _("罚款数额集中在%(band)s区间，共%(count)s件，占%(share)s。")
+            % {"band": peak[0], "count": peak[1], "share": peak[2]}
+        )
     else:
-        facts = ["期间内没有处以罚款的决定，无法计算罚款分布。"]
+        facts = [_("期间内没有处以罚款的决定，无法计算罚款分布。")]
     return {
         "facts": facts,
-        "columns": ["罚款区间", "件数", "占比"],
+        "columns": [_("罚款区间"), _("件数"), _("占比")],
         "rows": rows,
-        "chart": bar_option(labels, {"件数": counts}) if amounts else None,
+        "chart": bar_option(labels, {_("件数"): counts}) if amounts else None,
     }
 
 
@@ -293,27 +330,36 @@ def review_findings(date_from, date_to, agencies) -> dict[str, Any] | None:
         for value, label in Outcome.choices
     ]
     rows += [
-        [f"发现问题：{label}", problems.get(value, 0), pct(problems.get(value, 0), total)]
+        [
+            _("发现问题：%(label)s") % {"label": label},
+            problems.get(value, 0),
+            pct(problems.get(value, 0), total),
+        ]
         for value, label in Aspect.choices
     ]
     if total:
         agree = outcomes.get(Outcome.AGREE, 0)
         facts = [
-            f"期间内出具法制审核意见{total}件，其中同意{agree}件，占{pct(agree, total)}；"
-            f"其余{total - agree}件提出修改、退回或不同意意见。"
+            _(
+                "期间内出具法制审核意见%(total)s件，其中同意%(agree)s件，占%(share)s；其余%(rest)s件提出修改、退回或不同意意见。"
+            )
+            % {"total": total, "agree": agree, "share": pct(agree, total), "rest": total - agree}
         ]
         if problems:
             aspect, n = max(problems.items(), key=lambda kv: kv[1])
-            facts.append(f"审核发现问题最多的方面是“{Aspect(aspect).label}”，共{n}次。")
+            facts.append(
+                _("审核发现问题最多的方面是“%(label)s”，共%(n)s次。")
+                % {"label": Aspect(aspect).label, "n": n}
+            )
     else:
-        facts = ["期间内没有出具法制审核意见。"]
+        facts = [_("期间内没有出具法制审核意见。")]
     return {
         "facts": facts,
-        "columns": ["审核意见/发现", "件（次）数", "占审核意见比例"],
+        "columns": [_("审核意见/发现"), _("件（次）数"), _("占审核意见比例")],
         "rows": rows,
         "chart": bar_option(
             [str(lab) for _v, lab in Outcome.choices],
-            {"审核意见": [outcomes.get(v, 0) for v, _l in Outcome.choices]},
+            {_("审核意见"): [outcomes.get(v, 0) for v, _l in Outcome.choices]},
         )
         if total
         else None,
@@ -335,34 +381,44 @@ def outlier_groups(date_from, date_to, agencies) -> dict[str, Any]:
             yuan(g.median),
             g.spread,
             len(g.outliers),
-            "是" if g.weak else "否",
+            _("是") if g.weak else _("否"),
         ]
         for g in groups[:15]
     ]
     if not groups:
-        facts = ["期间内没有可比较的处罚案件组（同一事项、同一阶次、同一情节的罚款决定不足两件）。"]
+        facts = [_("期间内没有可比较的处罚案件组（同一事项、同一阶次、同一情节的罚款决定不足两件）。")]
     else:
         n_out = sum(len(g.outliers) for g in groups)
         facts = [
-            f"期间内形成可比较案件组{len(groups)}个，其中{len(flagged)}个组发现罚款明显偏离的决定共{n_out}件。"
+            _("期间内形成可比较案件组%(groups)s个，其中%(flagged)s个组发现罚款明显偏离的决定共%(n_out)s件。")
+            % {"groups": len(groups), "flagged": len(flagged), "n_out": n_out}
         ]
         weak = sum(1 for g in groups if g.weak)
         if weak:
-            facts.append(f"{weak}个组样本较少，结论仅供参考。")
+            facts.append(_("%(weak)s个组样本较少，结论仅供参考。") % {"weak": weak})
     return {
         "facts": facts,
-        "columns": ["执法事项", "阶次", "情节", "件数", "中位数（元）", "最高/最低", "偏离件数", "样本不足"],
+        "columns": [
+            _("执法事项"),
+            _("阶次"),
+            _("情节"),
+            _("件数"),
+            _("中位数（元）"),
+            _("最高/最低"),
+            _("偏离件数"),
+            _("样本不足"),
+        ],
         "rows": rows,
         "chart": None,
     }
 
 
-register_section("trend", "案件趋势", 10, trend)
-register_section("items", "主要违法行为（按执法事项）", 20, top_items)
-register_section("areas", "主要违法行为（按地区）", 30, top_areas)
-register_section("fines", "罚款分布", 40, fines)
-register_section("review", "法制审核发现", 50, review_findings)
-register_section("outliers", "同案不同罚", 70, outlier_groups)
+register_section("trend", N_("案件趋势"), 10, trend)
+register_section("items", N_("主要违法行为（按执法事项）"), 20, top_items)
+register_section("areas", N_("主要违法行为（按地区）"), 30, top_areas)
+register_section("fines", N_("罚款分布"), 40, fines)
+register_section("review", N_("法制审核发现"), 50, review_findings)
+register_section("outliers", N_("同案不同罚"), 70, outlier_groups)
 
 
 # --- building the report ----------------------------------------------------------------------
@@ -381,11 +437,11 @@ def check_period(date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt
     from sanxiang.core.errors import InvalidInput
 
     if date_from is None or date_to is None:
-        raise InvalidInput("insight.period.missing", "请填写起止日期。", field="from")
+        raise InvalidInput("insight.period.missing", _("请填写起止日期。"), field="from")
     if date_from > date_to:
-        raise InvalidInput("insight.period.reversed", "开始日期不能晚于结束日期。", field="from")
+        raise InvalidInput("insight.period.reversed", _("开始日期不能晚于结束日期。"), field="from")
     if (date_to - date_from).days > MAX_DAYS:
-        raise InvalidInput("insight.period.too_long", "统计期间不能超过十年。", field="to")
+        raise InvalidInput("insight.period.too_long", _("统计期间不能超过十年。"), field="to")
     return date_from, date_to
 
 
@@ -407,7 +463,7 @@ def build(
         built.append(
             {
                 "key": section.key,
-                "title": section.title,
+                "title": _(section.title),
                 "chart_id": f"chart-{section.key}",
                 "facts": [],
                 "columns": [],
@@ -418,11 +474,11 @@ def build(
         )
     summary = [s["facts"][0] for s in built if s["facts"]]
     if not agencies:
-        summary = ["所选范围内没有执法主体，报告为空。"]
+        summary = [_("所选范围内没有执法主体，报告为空。")]
     data = {
         "from": date_from.isoformat(),
         "to": date_to.isoformat(),
-        "scope": scope_name or "全部执法主体",
+        "scope": scope_name or _("全部执法主体"),
         "generated_at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
         "sections": built,
         "summary": summary,
@@ -518,9 +574,10 @@ def svg_chart(option: dict[str, Any], width: int = 640, height: int = 240) -> st
     plot_w, plot_h = width - left - 10, height - bottom - top
     slot = plot_w / len(labels)
     bar = max(slot * 0.8 / len(series), 1)
+    title = escape(_("统计图"))
     parts = [
         f'<svg class="chart-svg" viewBox="0 0 {width} {height}" role="img" '
-        'xmlns="http://www.w3.org/2000/svg" aria-label="统计图">'
+        f'xmlns="http://www.w3.org/2000/svg" aria-label="{title}">'
     ]
     parts.append(
         f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 10}" y2="{top + plot_h}" stroke="#8c959f"/>'
@@ -620,12 +677,20 @@ def render_pdf(data: dict[str, Any]) -> bytes:
         rightMargin=15 * mm,
         topMargin=15 * mm,
         bottomMargin=15 * mm,
-        title="案件分析报告",
+        title=_("案件分析报告"),
     )
     story: list[Any] = [
-        Paragraph(escape(f"案件分析报告（{data['from']}至{data['to']}）"), title),
-        Paragraph(escape(f"范围：{data['scope']} · 生成时间：{data['generated_at']}"), body),
-        Paragraph("主要发现", h2),
+        Paragraph(
+            escape(_("案件分析报告（%(from)s至%(to)s）") % {"from": data["from"], "to": data["to"]}), title
+        ),
+        Paragraph(
+            escape(
+                _("范围：%(scope)s · 生成时间：%(generated_at)s")
+                % {"scope": data["scope"], "generated_at": data["generated_at"]}
+            ),
+            body,
+        ),
+        Paragraph(_("主要发现"), h2),
     ]
     story += [Paragraph(escape(f"• {line}"), body) for line in data["summary"]]
     for section in data["sections"]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import IsAuthenticated
@@ -31,7 +32,7 @@ def _fine(raw: str | None) -> Decimal | None:
     except InvalidOperation:
         value = Decimal(-1)
     if not value.is_finite() or value < 0 or value >= Decimal("1e12"):
-        raise InvalidInput("insight.fine.invalid", "罚款金额无效。", field="fine")
+        raise InvalidInput("insight.fine.invalid", _("罚款金额无效。"), field="fine")
     return value
 
 
@@ -61,13 +62,13 @@ class DiscretionView(APIView):
         params = request.query_params
         level = params.get("level") or None
         if level is not None and level not in DiscretionLevel.values:
-            raise InvalidInput("insight.level.invalid", "裁量阶次的取值无效。", field="level")
+            raise InvalidInput("insight.level.invalid", _("裁量阶次的取值无效。"), field="level")
         given = params.getlist("circumstances")
         unknown = [c for c in given if c not in Circumstance.values]
         if unknown:
             raise InvalidInput(
                 "insight.circumstances.invalid",
-                f"未知的裁量情节：{'、'.join(unknown)}。",
+                _("未知的裁量情节：%(unknown)s。") % {"unknown": "、".join(unknown)},
                 field="circumstances",
             )
         fine = _fine(params.get("fine"))

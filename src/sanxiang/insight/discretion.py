@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from sanxiang.cases.models import Case, Proposal
 from sanxiang.catalog import rules
 from sanxiang.catalog import services as catalog_services
@@ -135,7 +137,7 @@ def level_label(level: str | None) -> str:
 
 
 def money(value: Decimal | None) -> str:
-    return "—" if value is None else f"{Decimal(value):,.2f}元"
+    return "—" if value is None else _("%(value)s元") % {"value": format(Decimal(value), ",.2f")}
 
 
 @dataclass
@@ -192,6 +194,7 @@ class Advice:
     checks: list[Check] = field(default_factory=list)
     similar: list[Similar] = field(default_factory=list)
     similar_note: str = ""
+    must_not_penalise: bool = False  # a statutory ground forbids any penalty (PEN-24)
 
     @property
     def level_label(self) -> str:
@@ -209,7 +212,10 @@ class Advice:
     def range_text(self) -> str:
         if self.range_min is None and self.range_max is None:
             return self.other_penalties or "—"
-        text = f"{money(self.range_min)} 至 {money(self.range_max)}"
+        text = _("%(range_min)s 至 %(range_max)s") % {
+            "range_min": money(self.range_min),
+            "range_max": money(self.range_max),
+        }
         return f"{text}（{self.other_penalties}）" if self.other_penalties else text
 
     @property
@@ -273,10 +279,10 @@ class Advice:
 def violation_date(case: Case) -> tuple[dt.date, str]:
     """DISC/PUB-14: the benchmark in force when the act was committed applies."""
     if case.act_date:
-        return case.act_date, "违法行为发生日期"
+        return case.act_date, _("违法行为发生日期")
     if case.filed_on:
-        return case.filed_on, "未填写违法行为发生日期，暂以立案日期确定适用的裁量基准，请补充"
-    return case.opened_at.date(), "未填写违法行为发生日期，暂以登记日期确定适用的裁量基准，请补充"
+        return case.filed_on, _("未填写违法行为发生日期，暂以立案日期确定适用的裁量基准，请补充")
+    return case.opened_at.date(), _("未填写违法行为发生日期，暂以登记日期确定适用的裁量基准，请补充")
 
 
 def benchmark_problems(benchmark: DiscretionBenchmark) -> list[str]:
@@ -296,18 +302,33 @@ def benchmark_problems(benchmark: DiscretionBenchmark) -> list[str]:
     for level, n in seen.items():
         if n > 1:
             problems.append(
-                f"裁量基准中“{level_label(level)}”阶次重复设置了{n}次，已按第一条适用，请管理员核对。"
+                _("裁量基准中“%(level)s”阶次重复设置了%(n)s次，已按第一条适用，请管理员核对。")
+                % {"level": level_label(level), "n": n}
             )
     for low, high in itertools.pairwise(ranged):
         if high.min_fine > low.max_fine:
             problems.append(
-                f"裁量基准“{low.get_level_display()}”（至{money(low.max_fine)}）与“{high.get_level_display()}”"
-                f"（自{money(high.min_fine)}）之间存在缺口，缺口内的罚款没有对应阶次，请管理员修订基准。"
+                _(
+                    "裁量基准“%(lower)s”（至%(max_fine)s）与“%(upper)s”（自%(min_fine)s）之间存在缺口，缺口内的罚款没有对应阶次，请管理员修订基准。"
+                )
+                % {
+                    "lower": low.get_level_display(),
+                    "max_fine": money(low.max_fine),
+                    "upper": high.get_level_display(),
+                    "min_fine": money(high.min_fine),
+                }
             )
         elif high.min_fine < low.max_fine:
             problems.append(
-                f"裁量基准“{low.get_level_display()}”（至{money(low.max_fine)}）与“{high.get_level_display()}”"
-                f"（自{money(high.min_fine)}）的区间重叠，重叠部分的阶次不确定，请管理员修订基准。"
+                _(
+                    "裁量基准“%(lower)s”（至%(max_fine)s）与“%(upper)s”（自%(min_fine)s）的区间重叠，重叠部分的阶次不确定，请管理员修订基准。"
+                )
+                % {
+                    "lower": low.get_level_display(),
+                    "max_fine": money(low.max_fine),
+                    "upper": high.get_level_display(),
+                    "min_fine": money(high.min_fine),
+                }
             )
     return problems
 
@@ -331,16 +352,16 @@ def statutory_range(case: Case, level: str, on: dt.date) -> tuple[Decimal | None
     item = case.item
     low, high = item.min_fine, item.max_fine
     if low is None or high is None:
-        return None, None, "法定罚款幅度未在事项清单中载明"
+        return None, None, _("法定罚款幅度未在事项清单中载明")
     lighter = Decimal(str(rules.param("DISC-03.lighter_band_ratio", on=on, agency=case.agency).value))
     heavier = Decimal(str(rules.param("DISC-03.heavier_band_ratio", on=on, agency=case.agency).value))
     span = high - low
     cuts = {
-        DiscretionLevel.MITIGATED: (Decimal(0), low, "在法定最低罚款数额以下"),
+        DiscretionLevel.MITIGATED: (Decimal(0), low, _("在法定最低罚款数额以下")),
         DiscretionLevel.LIGHTER: (low, low + span * lighter, ""),
         DiscretionLevel.STANDARD: (low + span * lighter, high - span * heavier, ""),
         DiscretionLevel.HEAVIER: (high - span * heavier, high, ""),
-        DiscretionLevel.NO_PENALTY: (None, None, "不予行政处罚"),
+        DiscretionLevel.NO_PENALTY: (None, None, _("不予行政处罚")),
     }
     a, b, note = cuts[level]
     q = Decimal("0.01")
@@ -367,10 +388,14 @@ def _age_grounds(case: Case, on: dt.date, codes: set[str], advice: Advice) -> bo
     floor = rules.param("PEN-24.no_penalty_under_age", on=on)
     lo, hi = rules.param("PEN-24.mandatory_mitigation_age_range", on=on).value
     if age < int(floor.value):
+        advice.must_not_penalise = True
         advice.grounds.append(
             Step(
-                "不予处罚（应当）",
-                f"当事人违法时{age}周岁，不满{floor.value}周岁的未成年人有违法行为的，不予行政处罚，责令监护人加以管教",
+                _("不予处罚（应当）"),
+                _(
+                    "当事人违法时%(age)s周岁，不满%(floor)s周岁的未成年人有违法行为的，不予行政处罚，责令监护人加以管教"
+                )
+                % {"age": age, "floor": floor.value},
                 f"{LAW}第三十条（{floor.citation}）",
             )
         )
@@ -379,9 +404,11 @@ def _age_grounds(case: Case, on: dt.date, codes: set[str], advice: Advice) -> bo
         codes.add("minor_14_17")
         advice.steps.append(
             Step(
-                "当事人年龄",
-                f"按出生日期计算，当事人违法时{age}周岁，属已满{lo}周岁不满{int(hi) + 1}周岁，"
-                "自动计入法定从轻、减轻情节。",
+                _("当事人年龄"),
+                _(
+                    "按出生日期计算，当事人违法时%(age)s周岁，属已满%(lo)s周岁不满%(hi)s周岁，自动计入法定从轻、减轻情节。"
+                )
+                % {"age": age, "lo": lo, "hi": int(hi) + 1},
             )
         )
     return False
@@ -412,10 +439,14 @@ def advise(
         case=case, on=on, on_note=on_note, benchmark=benchmark, circumstances=[], inferred=inferred
     )
     advice.steps.append(
-        Step("确定适用日期", f"{on_note}：{on:%Y年%m月%d日}。适用该日已公布施行的裁量基准（DISC-01）。")
+        Step(
+            _("确定适用日期"),
+            _("%(on_note)s：%(on)s。适用该日已公布施行的裁量基准（DISC-01）。")
+            % {"on_note": on_note, "on": format(on, "%Y年%m月%d日")},
+        )
     )
     if item is None:
-        advice.warnings.append("本案未关联执法事项，无法查找裁量基准，请先在案件中选择执法事项。")
+        advice.warnings.append(_("本案未关联执法事项，无法查找裁量基准，请先在案件中选择执法事项。"))
         advice.circumstances = sorted(codes)
         return advice
     _explain_benchmark(advice, item, on)
@@ -423,10 +454,16 @@ def advise(
     statutory_no = _age_grounds(case, on, codes, advice)
     advice.circumstances = sorted(codes)
     if codes:
-        how = "从拟处理意见和案情文字中识别（请承办人核对并在拟处理意见中勾选）" if inferred else "承办人录入"
-        advice.steps.append(Step("裁量情节", f"{how}：{'、'.join(label(c) for c in sorted(codes))}。"))
+        how = (
+            _("从拟处理意见和案情文字中识别（请承办人核对并在拟处理意见中勾选）")
+            if inferred
+            else _("承办人录入")
+        )
+        advice.steps.append(
+            Step(_("裁量情节"), _("%(how)s：%(labels)s。") % {"how": how, "labels": _labels(codes)})
+        )
     else:
-        advice.steps.append(Step("裁量情节", "未录入任何裁量情节，按不具有从轻、减轻、从重情节处理。"))
+        advice.steps.append(Step(_("裁量情节"), _("未录入任何裁量情节，按不具有从轻、减轻、从重情节处理。")))
     _choose_level(advice, codes, tiers, statutory_no)
     _set_range(advice, case, tiers, on)
     if proposal is not None or fine is not None or declared_level:
@@ -454,18 +491,26 @@ def _explain_benchmark(advice: Advice, item, on: dt.date) -> None:
     if benchmark is None:
         unpublished = item.benchmarks.filter(effective_from__lte=on).exclude(effective_to__lt=on).first()
         why = (
-            f"该事项有裁量基准（第{unpublished.version}版），但在{on:%Y-%m-%d}尚未公布，未公布的基准不得作为依据（DISC-01）"
+            _("该事项有裁量基准（第%(version)s版），但在%(on)s尚未公布，未公布的基准不得作为依据（DISC-01）")
+            % {"version": unpublished.version, "on": format(on, "%Y-%m-%d")}
             if unpublished
-            else f"该事项在{on:%Y-%m-%d}没有施行中的裁量基准"
+            else _("该事项在%(on)s没有施行中的裁量基准") % {"on": format(on, "%Y-%m-%d")}
         )
-        advice.warnings.append(f"{why}。以下区间按法定罚款幅度和DISC-03参考比例划分，仅供参考。")
-        advice.steps.append(Step("裁量基准", why + "。", "DISC-01"))
+        advice.warnings.append(
+            _("%(why)s。以下区间按法定罚款幅度和DISC-03参考比例划分，仅供参考。") % {"why": why}
+        )
+        advice.steps.append(Step(_("裁量基准"), f"{why}。", "DISC-01"))
         return
     advice.steps.append(
         Step(
-            "裁量基准",
-            f"适用《{benchmark.source}》第{benchmark.version}版（{benchmark.effective_from:%Y-%m-%d}起施行，"
-            f"{benchmark.published_on:%Y-%m-%d}公布）。",
+            _("裁量基准"),
+            _("适用《%(source)s》第%(version)s版（%(effective_from)s起施行，%(published_on)s公布）。")
+            % {
+                "source": benchmark.source,
+                "version": benchmark.version,
+                "effective_from": format(benchmark.effective_from, "%Y-%m-%d"),
+                "published_on": format(benchmark.published_on, "%Y-%m-%d"),
+            },
             "DISC-01、DISC-02",
         )
     )
@@ -481,17 +526,18 @@ def _choose_level(
     heavier = codes & _tier_codes(tiers, DiscretionLevel.HEAVIER)
     lighter = codes & _tier_codes(tiers, DiscretionLevel.LIGHTER)
     for text, article in must_not:
-        advice.grounds.append(Step("不予处罚（应当）", text, f"{LAW}{article}（PEN-24）"))
+        advice.must_not_penalise = True
+        advice.grounds.append(Step(_("不予处罚（应当）"), text, f"{LAW}{article}（PEN-24）"))
     for text, article in may_not:
-        advice.grounds.append(Step("可以不予处罚", text, f"{LAW}{article}（PEN-24）"))
+        advice.grounds.append(Step(_("可以不予处罚"), text, f"{LAW}{article}（PEN-24）"))
     for text, article in mitigating:
-        advice.grounds.append(Step("应当从轻或者减轻", text, f"{LAW}{article}（PEN-25）"))
+        advice.grounds.append(Step(_("应当从轻或者减轻"), text, f"{LAW}{article}（PEN-25）"))
     if statutory_no or must_not:
         advice.level = DiscretionLevel.NO_PENALTY
         advice.steps.append(
             Step(
-                "确定阶次",
-                "具有法定应当不予处罚的情形，建议不予行政处罚，并对当事人进行教育（PEN-24）。",
+                _("确定阶次"),
+                _("具有法定应当不予处罚的情形，建议不予行政处罚，并对当事人进行教育（PEN-24）。"),
                 "PEN-24",
             )
         )
@@ -501,8 +547,10 @@ def _choose_level(
         advice.alternatives = [DiscretionLevel.LIGHTER]
         advice.steps.append(
             Step(
-                "确定阶次",
-                "符合首违不罚的条件，建议不予行政处罚并教育当事人；如不适用首违不罚，应在“从轻处罚”阶次内裁量并说明理由。",
+                _("确定阶次"),
+                _(
+                    "符合首违不罚的条件，建议不予行政处罚并教育当事人；如不适用首违不罚，应在“从轻处罚”阶次内裁量并说明理由。"
+                ),
                 "PEN-24",
             )
         )
@@ -512,9 +560,11 @@ def _choose_level(
             advice.level = DiscretionLevel.LIGHTER
             advice.steps.append(
                 Step(
-                    "确定阶次",
-                    f"具有法定应当从轻或者减轻的情节，同时具有从重情节（{_labels(heavier)}）："
-                    "法定从轻、减轻情节必须适用，不得从重，建议“从轻处罚”阶次。",
+                    _("确定阶次"),
+                    _(
+                        "具有法定应当从轻或者减轻的情节，同时具有从重情节（%(heavier)s）：法定从轻、减轻情节必须适用，不得从重，建议“从轻处罚”阶次。"
+                    )
+                    % {"heavier": _labels(heavier)},
                     "PEN-25",
                 )
             )
@@ -529,9 +579,11 @@ def _choose_level(
             )
             advice.steps.append(
                 Step(
-                    "确定阶次",
-                    f"具有法定应当从轻或者减轻的情节，建议“{level_label(advice.level)}”阶次；"
-                    "减轻处罚（低于法定最低限）须严格审查并说明理由，也可在“从轻处罚”阶次内处理（DISC-02）。",
+                    _("确定阶次"),
+                    _(
+                        "具有法定应当从轻或者减轻的情节，建议“%(level)s”阶次；减轻处罚（低于法定最低限）须严格审查并说明理由，也可在“从轻处罚”阶次内处理（DISC-02）。"
+                    )
+                    % {"level": level_label(advice.level)},
                     "PEN-25、DISC-02",
                 )
             )
@@ -540,9 +592,11 @@ def _choose_level(
         advice.level = DiscretionLevel.STANDARD
         advice.steps.append(
             Step(
-                "确定阶次",
-                f"从重情节（{_labels(heavier)}）与从轻情节（{_labels(lighter)}）"
-                "并存，综合考量后建议“一般处罚”阶次，请在裁量理由中说明取舍。",
+                _("确定阶次"),
+                _(
+                    "从重情节（%(heavier)s）与从轻情节（%(lighter)s）并存，综合考量后建议“一般处罚”阶次，请在裁量理由中说明取舍。"
+                )
+                % {"heavier": _labels(heavier), "lighter": _labels(lighter)},
                 "DISC-02",
             )
         )
@@ -550,8 +604,9 @@ def _choose_level(
         advice.level = DiscretionLevel.HEAVIER
         advice.steps.append(
             Step(
-                "确定阶次",
-                f"具有从重情节（{_labels(heavier)}），符合基准“从重处罚”阶次的适用情形。",
+                _("确定阶次"),
+                _("具有从重情节（%(heavier)s），符合基准“从重处罚”阶次的适用情形。")
+                % {"heavier": _labels(heavier)},
                 "DISC-02",
             )
         )
@@ -559,14 +614,17 @@ def _choose_level(
         advice.level = DiscretionLevel.LIGHTER
         advice.steps.append(
             Step(
-                "确定阶次",
-                f"具有从轻情节（{_labels(lighter)}），符合基准“从轻处罚”阶次的适用情形。",
+                _("确定阶次"),
+                _("具有从轻情节（%(lighter)s），符合基准“从轻处罚”阶次的适用情形。")
+                % {"lighter": _labels(lighter)},
                 "DISC-02",
             )
         )
     else:
         advice.level = DiscretionLevel.STANDARD
-        advice.steps.append(Step("确定阶次", "不具有从轻、减轻、从重情节，适用“一般处罚”阶次。", "DISC-02"))
+        advice.steps.append(
+            Step(_("确定阶次"), _("不具有从轻、减轻、从重情节，适用“一般处罚”阶次。"), "DISC-02")
+        )
 
 
 def _set_range(advice: Advice, case: Case, tiers: dict[str, BenchmarkLevel], on: dt.date) -> None:
@@ -579,21 +637,34 @@ def _set_range(advice: Advice, case: Case, tiers: dict[str, BenchmarkLevel], on:
         advice.other_penalties, advice.tier_conditions = tier.other_penalties, tier.conditions
         advice.steps.append(
             Step(
-                "确定区间",
-                f"基准“{tier.get_level_display()}”阶次：适用情形为“{tier.conditions}”；处罚幅度{advice.range_text}。",
+                _("确定区间"),
+                _("基准“%(level)s”阶次：适用情形为“%(conditions)s”；处罚幅度%(range_text)s。")
+                % {
+                    "level": tier.get_level_display(),
+                    "conditions": tier.conditions,
+                    "range_text": advice.range_text,
+                },
                 f"《{advice.benchmark.source}》",
             )
         )
         return
     if advice.benchmark is not None:
-        advice.warnings.append(f"现行裁量基准未设置“{level_label(level)}”阶次，以下区间按法定幅度参考划分。")
+        advice.warnings.append(
+            _("现行裁量基准未设置“%(level)s”阶次，以下区间按法定幅度参考划分。")
+            % {"level": level_label(level)}
+        )
     low, high, note = statutory_range(case, level, on)
     advice.range_min, advice.range_max, advice.other_penalties = low, high, note
     advice.steps.append(
         Step(
-            "确定区间",
-            f"按法定罚款幅度（{money(case.item.min_fine)}至{money(case.item.max_fine)}）参考划分：{advice.range_text}。",
-            "DISC-03（未经确认的默认比例）",
+            _("确定区间"),
+            _("按法定罚款幅度（%(min_fine)s至%(max_fine)s）参考划分：%(range_text)s。")
+            % {
+                "min_fine": money(case.item.min_fine),
+                "max_fine": money(case.item.max_fine),
+                "range_text": advice.range_text,
+            },
+            _("DISC-03（未经确认的默认比例）"),
         )
     )
 
@@ -619,19 +690,26 @@ def _check(advice, case, tiers, proposal, fine, declared, reasons, on) -> None:
         checks.append(
             Check(
                 "level_differs",
-                f"拟定阶次“{level_label(declared)}”与辅助建议“{advice.level_label}”不一致"
-                + ("，已说明裁量理由，请审核人核对。" if has_reasons else "，且未说明裁量理由。"),
+                (
+                    _(
+                        "拟定阶次“%(declared)s”与辅助建议“%(level_label)s”不一致，已说明裁量理由，请审核人核对。"
+                    )
+                    % {"declared": level_label(declared), "level_label": advice.level_label}
+                    if has_reasons
+                    else _("拟定阶次“%(declared)s”与辅助建议“%(level_label)s”不一致，且未说明裁量理由。")
+                    % {"declared": level_label(declared), "level_label": advice.level_label}
+                ),
                 "warn" if has_reasons else "bad",
                 outside=True,
             )
         )
     level = declared or advice.level
     codes = set(advice.circumstances)
-    if any(g.title == "不予处罚（应当）" for g in advice.grounds) and fine is not None:
+    if advice.must_not_penalise and fine is not None:
         checks.append(
             Check(
                 "must_not_penalise",
-                "具有法定应当不予处罚的情形，却拟给予罚款（PEN-24）。",
+                _("具有法定应当不予处罚的情形，却拟给予罚款（PEN-24）。"),
                 "bad",
                 outside=True,
             )
@@ -643,7 +721,8 @@ def _check(advice, case, tiers, proposal, fine, declared, reasons, on) -> None:
         checks.append(
             Check(
                 "must_mitigate",
-                f"具有法定应当从轻或者减轻的情节，拟定阶次却为“{level_label(declared)}”（PEN-25）。",
+                _("具有法定应当从轻或者减轻的情节，拟定阶次却为“%(declared)s”（PEN-25）。")
+                % {"declared": level_label(declared)},
                 "bad",
                 outside=True,
             )
@@ -657,8 +736,27 @@ def _check(advice, case, tiers, proposal, fine, declared, reasons, on) -> None:
             checks.append(
                 Check(
                     "outside_range",
-                    f"拟罚款{money(fine)}超出“{level_label(level)}”阶次区间（{money(low)}至{money(high)}）"
-                    + ("，已说明理由，请审核人重点审查。" if has_reasons else "，须在裁量理由中说明。"),
+                    (
+                        _(
+                            "拟罚款%(fine)s超出“%(level)s”阶次区间（%(low)s至%(high)s），已说明理由，请审核人重点审查。"
+                        )
+                        % {
+                            "fine": money(fine),
+                            "level": level_label(level),
+                            "low": money(low),
+                            "high": money(high),
+                        }
+                        if has_reasons
+                        else _(
+                            "拟罚款%(fine)s超出“%(level)s”阶次区间（%(low)s至%(high)s），须在裁量理由中说明。"
+                        )
+                        % {
+                            "fine": money(fine),
+                            "level": level_label(level),
+                            "low": money(low),
+                            "high": money(high),
+                        }
+                    ),
                     "warn" if has_reasons else "bad",
                     outside=True,
                 )
@@ -668,7 +766,8 @@ def _check(advice, case, tiers, proposal, fine, declared, reasons, on) -> None:
             checks.append(
                 Check(
                     "above_statutory",
-                    f"拟罚款{money(fine)}超过法定最高罚款{money(item.max_fine)}。",
+                    _("拟罚款%(fine)s超过法定最高罚款%(max_fine)s。")
+                    % {"fine": money(fine), "max_fine": money(item.max_fine)},
                     "bad",
                     outside=True,
                 )
@@ -677,7 +776,10 @@ def _check(advice, case, tiers, proposal, fine, declared, reasons, on) -> None:
             checks.append(
                 Check(
                     "below_statutory",
-                    f"拟罚款{money(fine)}低于法定最低罚款{money(item.min_fine)}，只有减轻处罚才可低于法定最低限（PEN-25）。",
+                    _(
+                        "拟罚款%(fine)s低于法定最低罚款%(min_fine)s，只有减轻处罚才可低于法定最低限（PEN-25）。"
+                    )
+                    % {"fine": money(fine), "min_fine": money(item.min_fine)},
                     "bad",
                     outside=True,
                 )
@@ -702,8 +804,10 @@ def _double_fine(advice: Advice, case: Case) -> None:
         advice.checks.append(
             Check(
                 "double_fine",
-                f"同一当事人同一事项同一日期的违法行为已在{'、'.join(numbers)}中被处以罚款：对当事人的同一个违法行为，"
-                "不得给予两次以上罚款（行政处罚法第二十九条，PEN-26），请核实是否为同一违法行为。",
+                _(
+                    "同一当事人同一事项同一日期的违法行为已在%(numbers)s中被处以罚款：对当事人的同一个违法行为，不得给予两次以上罚款（行政处罚法第二十九条，PEN-26），请核实是否为同一违法行为。"
+                )
+                % {"numbers": "、".join(numbers)},
                 "bad",
                 outside=True,
             )
@@ -727,7 +831,7 @@ def _similar(advice: Advice, case: Case, proposal: Proposal | None) -> None:
         .order_by("-decided_on", "-pk")[:SIMILAR_CANDIDATES]
     )
     if not past:
-        advice.similar_note = "该事项尚无已作出的决定，暂无类案可供参考。"
+        advice.similar_note = _("该事项尚无已作出的决定，暂无类案可供参考。")
         return
     proposals = {
         p.case_id: p
@@ -747,10 +851,10 @@ def _similar(advice: Advice, case: Case, proposal: Proposal | None) -> None:
         overlap = textsim.jaccard(mine, theirs)
         structured += 0.5 * overlap
         if mine & theirs:
-            why.append("共同情节：" + "、".join(label(c) for c in sorted(mine & theirs)))
+            why.append(_("共同情节：%(labels)s") % {"labels": _labels(mine & theirs)})
         if level and level == advice.level:
             structured += 0.3
-            why.append(f"同为“{level_label(level)}”阶次")
+            why.append(_("同为“%(level)s”阶次") % {"level": level_label(level)})
         if fine and other.fine_amount:
             ratio = (
                 abs(math.log(float(fine) / float(other.fine_amount)))
@@ -758,7 +862,7 @@ def _similar(advice: Advice, case: Case, proposal: Proposal | None) -> None:
                 else 9
             )
             structured += 0.2 * max(0.0, 1 - ratio / math.log(10))
-        why.append(f"文字相似度{text_score:.2f}")
+        why.append(_("文字相似度%(text_score)s") % {"text_score": format(text_score, ".2f")})
         ranked.append(
             Similar(
                 number=other.number,
@@ -774,9 +878,9 @@ def _similar(advice: Advice, case: Case, proposal: Proposal | None) -> None:
         )
     ranked.sort(key=lambda s: (-s.score, s.number))
     advice.similar = ranked[:SIMILAR_SHOWN]
-    advice.similar_note = (
-        f"在本事项最近{len(past)}件已决定案件中，按文字相似度与情节、阶次、罚款的结构相似度综合排序。"
-    )
+    advice.similar_note = _(
+        "在本事项最近%(past)s件已决定案件中，按文字相似度与情节、阶次、罚款的结构相似度综合排序。"
+    ) % {"past": len(past)}
 
 
 # --- the guard on proposals -----------------------------------------------------------------
@@ -808,6 +912,6 @@ def reasons_for_outside_range(ctx) -> None:
     if outside:
         raise InvalidInput(
             "insight.discretion.reasons_required",
-            "；".join(c.message for c in outside) + "请填写裁量理由。",
+            "；".join(c.message for c in outside) + _("请填写裁量理由。"),
             field="reasons_discretion",
         )

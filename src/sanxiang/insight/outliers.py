@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from sanxiang.cases.models import Case, Proposal
 from sanxiang.catalog import rules
 from sanxiang.catalog.choices import Category
@@ -72,7 +74,7 @@ class Group:
 
     @property
     def circumstance_labels(self) -> str:
-        return "、".join(label(c) for c in self.circumstances) or "未录入情节"
+        return "、".join(label(c) for c in self.circumstances) or _("未录入情节")
 
     @property
     def agencies(self) -> list[tuple[str, int, Decimal]]:
@@ -208,13 +210,16 @@ def _measure(group: Group, settings: Settings) -> None:
     group.low, group.high = min(fines), max(fines)
     group.weak = group.size < settings.min_group_size
     if group.size < 3:
-        group.note = "仅两件案件，无法判断哪一件偏离，仅列示差异。"
+        group.note = _("仅两件案件，无法判断哪一件偏离，仅列示差异。")
         return
     q1, q3 = _quartiles(fines)
     spread = (q3 - q1) * settings.iqr_factor
     group.fences = (q1 - spread, q3 + spread)
     if group.weak:
-        group.note = f"组内仅{group.size}件，少于{settings.min_group_size}件，统计意义有限，仅供参考。"
+        group.note = _("组内仅%(size)s件，少于%(min_group_size)s件，统计意义有限，仅供参考。") % {
+            "size": group.size,
+            "min_group_size": settings.min_group_size,
+        }
     for m in group.members:
         if group.median <= 0:
             continue
@@ -236,35 +241,43 @@ def explain(member: Member, group: Group) -> list[str]:
     others = [m for m in group.members if m is not member]
     ratio = member.fine / group.median
     lines = [
-        f"罚款{member.fine:,.2f}元，为组内中位数{group.median:,.2f}元的{ratio:.2f}倍"
-        f"（组内{group.size}件，{group.low:,.2f}至{group.high:,.2f}元）。"
+        _("罚款%(fine)s元，为组内中位数%(median)s元的%(ratio)s倍（组内%(size)s件，%(low)s至%(high)s元）。")
+        % {
+            "fine": format(member.fine, ",.2f"),
+            "median": format(group.median, ",.2f"),
+            "ratio": format(ratio, ".2f"),
+            "size": group.size,
+            "low": format(group.low, ",.2f"),
+            "high": format(group.high, ",.2f"),
+        }
     ]
     other_agencies = Counter(m.case.agency.name for m in others)
     if member.case.agency.name not in other_agencies:
         lines.append(
-            f"执法主体不同：本案为{member.case.agency.name}，组内其他案件为{'、'.join(other_agencies)}。"
+            _("执法主体不同：本案为%(agency)s，组内其他案件为%(others)s。")
+            % {"agency": member.case.agency.name, "others": "、".join(other_agencies)}
         )
     other_officers = {o for m in others for o in m.officers}
     if member.officers and not set(member.officers) & other_officers:
-        lines.append(f"承办人不同：本案由{'、'.join(member.officers)}承办，组内其他案件的承办人均不是他们。")
+        lines.append(
+            _("承办人不同：本案由%(officers)s承办，组内其他案件的承办人均不是他们。")
+            % {"officers": "、".join(member.officers)}
+        )
     usual_types = Counter(m.penalty_types for m in others).most_common(1)
     if usual_types and member.penalty_types != usual_types[0][0]:
         lines.append(
-            "处罚种类不同：本案为"
-            + _types(member.penalty_types)
-            + "，组内多数为"
-            + _types(usual_types[0][0])
-            + "。"
+            _("处罚种类不同：本案为%(this)s，组内多数为%(usual)s。")
+            % {"this": _types(member.penalty_types), "usual": _types(usual_types[0][0])}
         )
     kinds = Counter(m.case.party.kind for m in others if m.case.party_id)
     if member.case.party_id and kinds and member.case.party.kind not in kinds:
-        lines.append(f"当事人类型不同：本案为{member.case.party.get_kind_display()}。")
+        lines.append(_("当事人类型不同：本案为%(kind)s。") % {"kind": member.case.party.get_kind_display()})
     if not member.has_reasons:
-        lines.append("本案未说明裁量理由。")
+        lines.append(_("本案未说明裁量理由。"))
     if len(lines) == 1:
-        lines.append("阶次、情节、事项相同，未发现可解释差异的其他因素，建议复核裁量理由。")
+        lines.append(_("阶次、情节、事项相同，未发现可解释差异的其他因素，建议复核裁量理由。"))
     if member.inferred or any(m.inferred for m in others):
-        lines.append("情节系从裁量理由文字中识别，请核对后再下结论。")
+        lines.append(_("情节系从裁量理由文字中识别，请核对后再下结论。"))
     return lines
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
+
 from sanxiang.cases.models import Case
 from sanxiang.core import clock
 from sanxiang.core.errors import Forbidden, InvalidInput
@@ -20,7 +22,7 @@ def may_read_insight(user) -> bool:
 
 def require_reader(user) -> None:
     if not may_read_insight(user):
-        raise Forbidden("insight.forbidden", "仅法制审核人员、负责人和执法监督人员可以查看。")
+        raise Forbidden("insight.forbidden", _("仅法制审核人员、负责人和执法监督人员可以查看。"))
 
 
 def cases_in_scope(user):
@@ -34,14 +36,16 @@ def _date(raw: str | None, name: str, label: str) -> dt.date | None:
         return dt.date.fromisoformat(str(raw).strip())
     except ValueError:
         raise InvalidInput(
-            "insight.period.invalid", f"{label}不是有效日期（格式：YYYY-MM-DD）。", field=name
+            "insight.period.invalid",
+            _("%(label)s不是有效日期（格式：YYYY-MM-DD）。") % {"label": label},
+            field=name,
         ) from None
 
 
 def period(params) -> tuple[dt.date, dt.date]:
     """`from`/`to` of a query (default: the rolling 12 months up to today)."""
-    date_to = _date(params.get("to"), "to", "结束日期") or clock.today()
-    date_from = _date(params.get("from"), "from", "开始日期") or date_to - dt.timedelta(days=ROLLING_DAYS)
+    date_to = _date(params.get("to"), "to", _("结束日期")) or clock.today()
+    date_from = _date(params.get("from"), "from", _("开始日期")) or date_to - dt.timedelta(days=ROLLING_DAYS)
     if date_from > date_to:
-        raise InvalidInput("insight.period.reversed", "开始日期不能晚于结束日期。", field="from")
+        raise InvalidInput("insight.period.reversed", _("开始日期不能晚于结束日期。"), field="from")
     return date_from, date_to

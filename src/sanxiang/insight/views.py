@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from sanxiang.cases import selectors as case_selectors
 from sanxiang.cases.signals import case_viewed
@@ -127,4 +128,9 @@ def analysis_page(request):
 def _scope_name(user, agencies) -> str:
     if len(agencies) == 1:
         return agencies[0].name
-    return f"{user.agency.division.name}范围内{len(agencies)}个执法主体" if agencies else "—"
+    return (
+        _("%(division)s范围内%(count)s个执法主体")
+        % {"division": user.agency.division.name, "count": len(agencies)}
+        if agencies
+        else "—"
+    )

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils.translation import gettext
 
 from sanxiang.core.errors import DomainError, InvalidInput
 from sanxiang.core.roles import Role
@@ -31,7 +32,11 @@ def create_staff(
     **extra,
 ) -> User:
     if User.objects.filter(username=username).exists():
-        raise InvalidInput("org.user.duplicate", f"用户名“{username}”已存在。", field="username")
+        raise InvalidInput(
+            "org.user.duplicate",
+            gettext("用户名“%(username)s”已存在。") % {"username": username},
+            field="username",
+        )
     user = User(username=username, full_name=full_name, agency=agency, **extra)
     if password:
         user.set_password(password)
@@ -55,9 +60,15 @@ def issue_certificate(
     status: str = CertificateStatus.ACTIVE,
 ) -> Certificate:
     if valid_to < valid_from:
-        raise InvalidInput("org.certificate.dates", "有效期截止日期不能早于起始日期。", field="valid_to")
+        raise InvalidInput(
+            "org.certificate.dates", gettext("有效期截止日期不能早于起始日期。"), field="valid_to"
+        )
     if Certificate.objects.filter(number=number).exists():
-        raise InvalidInput("org.certificate.duplicate", f"执法证号“{number}”已存在。", field="number")
+        raise InvalidInput(
+            "org.certificate.duplicate",
+            gettext("执法证号“%(number)s”已存在。") % {"number": number},
+            field="number",
+        )
     cert = Certificate.objects.create(
         holder=holder,
         number=number,
@@ -79,9 +90,11 @@ def change_certificate_status(
 ) -> Certificate:
     status = CertificateStatus(status)
     if status == CertificateStatus.NOT_YET_VALID:
-        raise InvalidInput("org.certificate.status", "不能手工设置为“尚未生效”。", field="status")
+        raise InvalidInput("org.certificate.status", gettext("不能手工设置为“尚未生效”。"), field="status")
     if not reason.strip():
-        raise InvalidInput("org.certificate.reason_required", "变更执法证状态须说明理由。", field="reason")
+        raise InvalidInput(
+            "org.certificate.reason_required", gettext("变更执法证状态须说明理由。"), field="reason"
+        )
     cert = Certificate.objects.select_for_update().get(pk=cert.pk)
     cert.status, cert.status_reason, cert.updated_by = status, reason.strip(), actor
     cert.save(update_fields=["status", "status_reason", "updated_by", "updated_at"])
@@ -108,7 +121,8 @@ def require_qualified_officers(
     if len(distinct) < minimum:
         raise DomainError(
             "org.officers.too_few",
-            f"现场执法须由至少{minimum}名持有效执法证的执法人员实施（行政处罚法第42条）。",
+            gettext("现场执法须由至少%(minimum)s名持有效执法证的执法人员实施（行政处罚法第42条）。")
+            % {"minimum": minimum},
             field="officers",
         )
     certificates = []
@@ -116,14 +130,15 @@ def require_qualified_officers(
         if officer.agency_id != agency.pk:
             raise DomainError(
                 "org.officers.other_agency",
-                f"{officer}不是本机关执法人员，不能参与本案执法。",
+                gettext("%(officer)s不是本机关执法人员，不能参与本案执法。") % {"officer": officer},
                 field="officers",
             )
         cert = valid_certificate(officer, field_id, day)
         if cert is None:
             raise DomainError(
                 "org.officers.certificate_invalid",
-                f"{officer}在{day:%Y年%m月%d日}没有覆盖本执法领域的有效执法证（已过期、暂扣或注销）。",
+                gettext("%(officer)s在%(day)s没有覆盖本执法领域的有效执法证（已过期、暂扣或注销）。")
+                % {"officer": officer, "day": format(day, "%Y年%m月%d日")},
                 field="officers",
                 officer=officer.username,
             )

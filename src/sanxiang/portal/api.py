@@ -13,6 +13,7 @@ import io
 
 from django.urls import path
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
 from django.views.decorators.cache import cache_page
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -180,7 +181,7 @@ class DecisionDetail(OpenView):
         number = parse_id(pk)
         decision = PublicDecision.objects.filter(pk=number).first() if number is not None else None
         if decision is None:
-            raise NotFound("portal.decision.not_found", "未找到该公示信息。")
+            raise NotFound("portal.decision.not_found", gettext("未找到该公示信息。"))
         if decision.status != "published":
             return Response(WithdrawnSerializer(decision).data)
         return Response(DecisionSerializer(decision, context={"with_versions": True}).data)

@@ -348,7 +348,12 @@ def render_xlsx(data: dict[str, Any]) -> bytes:
     book.remove(book.active)
     for section in data["sections"]:
         sheet = book.create_sheet(section["title"][:31].replace("/", "、"))
-        sheet.append([f"{data['year']}年度 {data['scope']} {section['title']}"])
+        sheet.append(
+            [
+                _("%(year)s年度 %(scope)s %(title)s")
+                % {"year": data["year"], "scope": data["scope"], "title": section["title"]}
+            ]
+        )
         sheet["A1"].font = Font(bold=True, size=13)
         if not section["available"]:
             sheet.append([DASH, _("数据来源尚未接入")])
@@ -399,13 +404,16 @@ def render_pdf(data: dict[str, Any]) -> bytes:
         rightMargin=12 * mm,
         topMargin=12 * mm,
         bottomMargin=12 * mm,
-        title=f"{data['year']}年度行政执法统计年报",
+        title=_("%(year)s年度行政执法统计年报") % {"year": data["year"]},
         author=data["scope"],
         creator="Sanxiang",
         invariant=1,
     )
     story: list[Any] = [
-        para(f"{data['year']}年度行政执法统计年报 · {data['scope']}", title),
+        para(
+            _("%(year)s年度行政执法统计年报 · %(scope)s") % {"year": data["year"], "scope": data["scope"]},
+            title,
+        ),
         para(_("生成时间：%(at)s") % {"at": data["generated_at"]}, small),
     ]
     for section in data["sections"]:

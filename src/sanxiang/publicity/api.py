@@ -3,6 +3,7 @@ desk — edit, check, publish, withhold, withdraw, revise — through the same s
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -88,7 +89,7 @@ class PublicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         def run(pub, data):
             changes = data.get("changes")
             if not isinstance(changes, dict):
-                raise InvalidInput("publicity.edit.changes", "请提供要修改的字段。", field="changes")
+                raise InvalidInput("publicity.edit.changes", _("请提供要修改的字段。"), field="changes")
             return services.edit(pub, actor=request.user, changes=changes)
 
         return self._step(request, run)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Case as When_
 from django.db.models import IntegerField, QuerySet, Value, When
+from django.utils.translation import gettext as _
 
 from sanxiang.catalog.models import EnforcementItem
 from sanxiang.core import clock
@@ -23,10 +24,10 @@ def publication_for(user, pk) -> Publication:
     try:
         pk = int(pk)
     except (TypeError, ValueError):
-        raise NotFound("publicity.not_found", "公示信息不存在或无权查阅。") from None
+        raise NotFound("publicity.not_found", _("公示信息不存在或无权查阅。")) from None
     found = publications_visible_to(user).filter(pk=pk).first()
     if found is None:
-        raise NotFound("publicity.not_found", "公示信息不存在或无权查阅。")
+        raise NotFound("publicity.not_found", _("公示信息不存在或无权查阅。"))
     return found
 
 

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from sanxiang.catalog import rules
 from sanxiang.catalog.choices import Category, PenaltyType
@@ -45,9 +46,9 @@ EDITABLE_FIELDS = ("title", "facts", "basis", "outcome", "licence", "decision_nu
 def require_editor(actor, agency) -> None:
     """Only a publicity editor (公示管理员) of the agency checks, publishes or withdraws (P1)."""
     if not getattr(actor, "is_authenticated", False) or not actor.is_active:
-        raise Forbidden("auth.required", "请先登录。")
+        raise Forbidden("auth.required", _("请先登录。"))
     if not agency_in_scope(actor, agency, CHANGE) or not actor.has_role(Role.PUBLICITY_EDITOR):
-        raise Forbidden("publicity.forbidden", "只有本机关公示管理员可以办理公示。")
+        raise Forbidden("publicity.forbidden", _("只有本机关公示管理员可以办理公示。"))
 
 
 def _lock(pub: Publication) -> Publication:
@@ -205,12 +206,12 @@ def note_remedy(case, *, actor, data: dict[str, Any]) -> Publication | None:
 
 
 REMEDY_WITHDRAW = {"revoked", "confirmed_illegal", "confirmed_void"}
-_REMEDY_KINDS = {"reconsideration": "行政复议", "litigation": "行政诉讼"}
+_REMEDY_KINDS = {"reconsideration": N_("行政复议"), "litigation": N_("行政诉讼")}
 _REMEDY_RESULTS = {
-    "changed": "变更",
-    "revoked": "撤销",
-    "confirmed_illegal": "确认违法",
-    "confirmed_void": "确认无效",
+    "changed": N_("变更"),
+    "revoked": N_("撤销"),
+    "confirmed_illegal": N_("确认违法"),
+    "confirmed_void": N_("确认无效"),
 }
 
 
@@ -220,7 +221,7 @@ def remedy_reason(data: dict[str, Any]) -> str:
     document = data.get("remedy_document") or ""
     return _("该决定已于%(when)s经%(kind)s%(result)s%(doc)s。") % {
         "when": when,
-        "kind": _(_REMEDY_KINDS.get(data.get("remedy_kind"), "复议或诉讼")),
+        "kind": _(_REMEDY_KINDS.get(data.get("remedy_kind"), N_("复议或诉讼"))),
         "result": _(_REMEDY_RESULTS.get(data.get("remedy_result"), "")),
         "doc": f"（{document}）" if document else "",
     }
@@ -236,13 +237,13 @@ def edit(pub: Publication, *, actor, changes: dict[str, str]) -> Publication:
     require_editor(actor, pub.agency)
     _expect(pub, S.DRAFT, S.CHECKED)
     if pub.kind != PublicationKind.DECISION:
-        raise DomainError("publicity.edit.kind", "事项清单的内容来自执法事项目录，请在目录中修改。")
+        raise DomainError("publicity.edit.kind", _("事项清单的内容来自执法事项目录，请在目录中修改。"))
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise InvalidInput("publicity.edit.field", "不能修改该字段。", field=sorted(unknown)[0])
+        raise InvalidInput("publicity.edit.field", _("不能修改该字段。"), field=sorted(unknown)[0])
     cleaned = {k: str(v).strip()[:5000] for k, v in changes.items()}
     if "title" in cleaned and not cleaned["title"]:
-        raise InvalidInput("publicity.edit.required", "请填写违法行为类型/事项。", field="title")
+        raise InvalidInput("publicity.edit.required", _("请填写违法行为类型/事项。"), field="title")
     pub.content = {**pub.content, **cleaned}
     pub.status = S.DRAFT
     pub.confidentiality_reviewed = False
@@ -277,11 +278,11 @@ def check(pub: Publication, *, actor, confidentiality_reviewed: bool = False, no
         if not confidentiality_reviewed:
             raise InvalidInput(
                 "publicity.check.confidentiality",
-                "请确认已进行保密审查：不涉及国家秘密、商业秘密和个人隐私，或已作脱敏处理（PUB-09）。",
+                _("请确认已进行保密审查：不涉及国家秘密、商业秘密和个人隐私，或已作脱敏处理（PUB-09）。"),
                 field="confidentiality_reviewed",
             )
         if not pub.content.get("title"):
-            raise InvalidInput("publicity.edit.required", "请填写违法行为类型/事项。", field="title")
+            raise InvalidInput("publicity.edit.required", _("请填写违法行为类型/事项。"), field="title")
     else:
         from sanxiang.publicity import before
 
@@ -295,7 +296,7 @@ def check(pub: Publication, *, actor, confidentiality_reviewed: bool = False, no
         if result["warnings"] and not note.strip():
             raise InvalidInput(
                 "publicity.check.note_required",
-                "事项清单有待更新的事项，请在审核意见中说明处理情况。",
+                _("事项清单有待更新的事项，请在审核意见中说明处理情况。"),
                 field="note",
             )
     pub.status, pub.checked_by, pub.checked_at = S.CHECKED, actor, clock.now()
@@ -321,10 +322,10 @@ def withhold(pub: Publication, *, actor, reason: str) -> Publication:
     pub = _lock(pub)
     require_editor(actor, pub.agency)
     if not reason.strip():
-        raise InvalidInput("publicity.reason_required", "请说明不予公开的理由。", field="reason")
+        raise InvalidInput("publicity.reason_required", _("请说明不予公开的理由。"), field="reason")
     _expect(pub, S.DRAFT, S.CHECKED)
     if pub.published_version:
-        raise DomainError("publicity.withhold.published", "已公示的信息请使用“撤下”。")
+        raise DomainError("publicity.withhold.published", _("已公示的信息请使用“撤下”。"))
     return _withhold(pub, actor=actor, reason=reason.strip())
 
 
@@ -351,7 +352,7 @@ def publish(pub: Publication, *, actor, note: str = "") -> Publication:
     update = pub.published_version > 0
     if update and not note.strip():
         raise InvalidInput(
-            "publicity.publish.note_required", "更新已公示的信息须填写更新说明。", field="note"
+            "publicity.publish.note_required", _("更新已公示的信息须填写更新说明。"), field="note"
         )
     body = content_mod.public_body(pub.content, pub.persons, agency=pub.agency)
     today = clock.today()
@@ -483,9 +484,9 @@ def revise(pub: Publication, *, actor, reason: str) -> Publication:
     require_editor(actor, pub.agency)
     _expect(pub, S.PUBLISHED)
     if pub.kind != PublicationKind.DECISION:
-        raise DomainError("publicity.revise.kind", "事项清单请重新审核后发布。")
+        raise DomainError("publicity.revise.kind", _("事项清单请重新审核后发布。"))
     if not reason.strip():
-        raise InvalidInput("publicity.reason_required", "请说明更新原因。", field="reason")
+        raise InvalidInput("publicity.reason_required", _("请说明更新原因。"), field="reason")
     pub.status, pub.pending_action, pub.action_note = S.DRAFT, PendingAction.UPDATE, reason.strip()[:300]
     pub.confidentiality_reviewed = False
     _save(pub, actor, "status", "pending_action", "action_note", "confidentiality_reviewed")
@@ -499,9 +500,9 @@ def withdraw(pub: Publication, *, actor, reason: str) -> Publication:
     pub = _lock(pub)
     require_editor(actor, pub.agency)
     if not reason.strip():
-        raise InvalidInput("publicity.reason_required", "撤下公示信息须公开说明理由。", field="reason")
+        raise InvalidInput("publicity.reason_required", _("撤下公示信息须公开说明理由。"), field="reason")
     if not pub.published_version or pub.status in (S.WITHDRAWN, S.EXPIRED):
-        raise DomainError("publicity.withdraw.not_published", "该信息尚未公示或已撤下。")
+        raise DomainError("publicity.withdraw.not_published", _("该信息尚未公示或已撤下。"))
     return _withdraw(pub, actor=actor, reason=reason.strip())
 
 
@@ -656,12 +657,12 @@ def publish_annual_report(year: int, *, actor, agency=None):
     from sanxiang.publicity.models import PublicReport
 
     if not getattr(actor, "is_authenticated", False):
-        raise Forbidden("auth.required", "请先登录。")
+        raise Forbidden("auth.required", _("请先登录。"))
     if not 1990 <= int(year) <= clock.today().year:
-        raise InvalidInput("publicity.report.year", "年度无效。", field="year")
+        raise InvalidInput("publicity.report.year", _("年度无效。"), field="year")
     if agency is None:
         if not actor.has_role(Role.SUPERVISOR) or actor.agency is None:
-            raise Forbidden("publicity.forbidden", "只有执法监督人员可以发布本区域的统计年报。")
+            raise Forbidden("publicity.forbidden", _("只有执法监督人员可以发布本区域的统计年报。"))
         division = actor.agency.division
         agencies = Agency.objects.filter(division__path__startswith=division.path)
         scope_code, scope_name = f"division-{division.code}", division.name
@@ -698,12 +699,12 @@ def save_window(agency, *, actor, data: dict[str, Any], window=None):
 
     require_editor(actor, agency)
     if window is not None and window.agency_id != agency.pk:
-        raise Forbidden("publicity.forbidden", "只有本机关公示管理员可以办理公示。")
+        raise Forbidden("publicity.forbidden", _("只有本机关公示管理员可以办理公示。"))
     staff = list(data.pop("staff", []) or [])
     if any(u.agency_id != agency.pk for u in staff):
-        raise InvalidInput("publicity.window.staff", "在岗人员须为本机关工作人员。", field="staff")
+        raise InvalidInput("publicity.window.staff", _("在岗人员须为本机关工作人员。"), field="staff")
     if not (data.get("name") or "").strip():
-        raise InvalidInput("publicity.window.name", "请填写窗口名称。", field="name")
+        raise InvalidInput("publicity.window.name", _("请填写窗口名称。"), field="name")
     window = window or ServiceWindow(agency=agency, created_by=actor)
     for key, value in data.items():
         setattr(window, key, value)

@@ -28,6 +28,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from sanxiang.cases.models import Case
@@ -49,14 +50,14 @@ class AccessGate(Forbidden):
 
 class ReasonRequired(AccessGate):
     def __init__(self, case: Case):
-        super().__init__("records.access.reason_required", "调阅本案须说明调阅理由。", case=case)
+        super().__init__("records.access.reason_required", _("调阅本案须说明调阅理由。"), case=case)
 
 
 class ApprovalRequired(AccessGate):
     def __init__(self, case: Case):
         super().__init__(
             "records.access.approval_required",
-            "本案为敏感案件，调阅须先提出调阅申请并经本案所属机关负责人批准。",
+            _("本案为敏感案件，调阅须先提出调阅申请并经本案所属机关负责人批准。"),
             case=case,
         )
 
@@ -90,7 +91,7 @@ def check(user, case: Case, reason: str = "") -> tuple[str, AccessRequest | None
     """The reason to log for this read, and the grant it relies on; raises an `AccessGate`."""
     reason = (reason or "").strip()[:500]
     if not agency_in_scope(user, case.agency):
-        raise NotFound("case.not_found", "案件不存在或无权查阅。")
+        raise NotFound("case.not_found", _("案件不存在或无权查阅。"))
     if is_handler(user, case):
         return reason or ROLE_REASONS["handler"], None
     if is_agency_head(user, case):
@@ -169,7 +170,7 @@ def open_case(user, case: Case, *, door: str, reason: str = "", what: str = "vie
 
 def open_evidence(user, evidence: Evidence, *, door: str, reason: str = "", what: str = "view") -> Entry:
     if not agency_in_scope(user, evidence.case.agency):
-        raise NotFound("evidence.not_found", "证据不存在或无权查阅。")
+        raise NotFound("evidence.not_found", _("证据不存在或无权查阅。"))
     try:
         stated, grant = check(user, evidence.case, reason)
     except AccessGate as gate:
@@ -192,14 +193,14 @@ def may_read(user, case: Case, reason: str = "") -> bool:
 
 def request_access(user, case: Case, *, reason: str) -> AccessRequest:
     if not agency_in_scope(user, case.agency):
-        raise NotFound("case.not_found", "案件不存在或无权查阅。")
+        raise NotFound("case.not_found", _("案件不存在或无权查阅。"))
     reason = (reason or "").strip()
     if len(reason) < 4:
-        raise InvalidInput("records.access.reason_short", "请具体说明调阅理由。", field="reason")
+        raise InvalidInput("records.access.reason_short", _("请具体说明调阅理由。"), field="reason")
     with transaction.atomic():
         pending = AccessRequest.objects.filter(case=case, requester=user, status=AccessRequestStatus.PENDING)
         if pending.exists():
-            raise DomainError("records.access.request_pending", "已有待审批的调阅申请。")
+            raise DomainError("records.access.request_pending", _("已有待审批的调阅申请。"))
         request = AccessRequest.objects.create(
             case=case, requester=user, reason=reason, requested_at=clock.now()
         )
@@ -217,13 +218,13 @@ def request_access(user, case: Case, *, reason: str) -> AccessRequest:
 def decide_request(request: AccessRequest, *, actor, approve: bool, note: str = "") -> AccessRequest:
     case = request.case
     if not is_agency_head(actor, case):
-        raise Forbidden("records.access.approver", "调阅申请只能由本案所属机关负责人审批。")
+        raise Forbidden("records.access.approver", _("调阅申请只能由本案所属机关负责人审批。"))
     if actor.pk == request.requester_id:
-        raise Forbidden("records.access.own_request", "不能审批本人的调阅申请。")
+        raise Forbidden("records.access.own_request", _("不能审批本人的调阅申请。"))
     with transaction.atomic():
         request = AccessRequest.objects.select_for_update().get(pk=request.pk)
         if request.status != AccessRequestStatus.PENDING:
-            raise DomainError("records.access.decided", "该调阅申请已审批。")
+            raise DomainError("records.access.decided", _("该调阅申请已审批。"))
         now = clock.now()
         request.status = AccessRequestStatus.APPROVED if approve else AccessRequestStatus.REJECTED
         request.decided_by, request.decided_at = actor, now

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 from django.http import FileResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -29,7 +30,7 @@ from sanxiang.records.selectors import access_log, evidence_for
 
 def _case(request, number: str):
     if not number:
-        raise InvalidInput("records.case_required", "请用 ?case=案件编号 指定案件。", field="case")
+        raise InvalidInput("records.case_required", _("请用 ?case=案件编号 指定案件。"), field="case")
     return case_selectors.case_for(request.user, number=number)
 
 
@@ -134,7 +135,7 @@ class EvidenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         try:
             return evidence_for(self.request.user, int(self.kwargs["pk"]))
         except ValueError:
-            raise NotFound("evidence.not_found", "证据不存在或无权查阅。") from None
+            raise NotFound("evidence.not_found", _("证据不存在或无权查阅。")) from None
 
     def retrieve(self, request, *args, **kwargs):
         item = self.get_object()
@@ -172,7 +173,7 @@ class EvidenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         if media.starts_a_read(request):
             access.open_evidence(request.user, item, door="api", reason=reason, what="download")
         elif not access.may_read(request.user, item.case, reason):
-            raise NotFound("evidence.not_found", "证据不存在或无权查阅。")
+            raise NotFound("evidence.not_found", _("证据不存在或无权查阅。"))
         return media.serve(request, item.blob, filename=item.original_name, attachment=True)
 
     @extend_schema(request={"multipart/form-data": SupersedeSerializer}, responses={200: EvidenceSerializer})
@@ -259,7 +260,7 @@ class EntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def proof(self, request, seq=None):
         entry = self.get_queryset().filter(seq=parse_int(seq, 0)).first()
         if entry is None:
-            raise NotFound("records.entry.not_found", "条目不存在或无权查阅。")
+            raise NotFound("records.entry.not_found", _("条目不存在或无权查阅。"))
         latest = checkpoints.latest()
         raw = request.query_params.get("size", "")
         size = parse_int(raw)
@@ -267,7 +268,7 @@ class EntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             size = latest.size if latest and latest.size >= entry.seq else 0
         if size < entry.seq:
             raise InvalidInput(
-                "records.proof.not_yet", "该条目尚未被签名检查点覆盖，请稍后或先生成检查点。", field="size"
+                "records.proof.not_yet", _("该条目尚未被签名检查点覆盖，请稍后或先生成检查点。"), field="size"
             )
         path = log.inclusion_proof(entry.seq, size)
         point = Checkpoint.objects.filter(size=size).first()
@@ -301,10 +302,10 @@ class CheckpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @extend_schema(request=None, responses={201: CheckpointSerializer})
     def create(self, request, *args, **kwargs):
         if not request.user.roles & {Role.HEAD, Role.SUPERVISOR, Role.ADMIN}:
-            raise Forbidden("records.checkpoint.forbidden", "只有负责人、监督人员或管理员可以生成检查点。")
+            raise Forbidden("records.checkpoint.forbidden", _("只有负责人、监督人员或管理员可以生成检查点。"))
         point = checkpoints.make_checkpoint()
         if point is None:
-            raise InvalidInput("records.checkpoint.empty", "记录为空，无需签名。")
+            raise InvalidInput("records.checkpoint.empty", _("记录为空，无需签名。"))
         return Response(CheckpointSerializer(point).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -316,7 +317,7 @@ class CheckpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         first = parse_int(request.query_params.get("first"))
         second = parse_int(request.query_params.get("second"))
         if first is None or second is None:
-            raise InvalidInput("records.proof.parameter", "参数 first、second 须为正整数。", field="first")
+            raise InvalidInput("records.proof.parameter", _("参数 first、second 须为正整数。"), field="first")
         proof = log.consistency_proof(first, second)
         return Response(
             {

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as N_
 
 from sanxiang.core.errors import DomainError
@@ -112,9 +113,15 @@ def guard(ctx) -> None:
     if rule.required and not items:
         raise DomainError(
             "records.av.required",
-            f"“{ctx.transition.label}”属于须全程音像记录的执法活动（{rule.label}）。"
-            f"请先在本案“证据与音像记录”中上传本次执法的{rule.media_labels}（执法行为选“{ctx.transition.label}”），"
-            f"再办理。依据：{rule.source}",
+            gettext(
+                "“%(label)s”属于须全程音像记录的执法活动（%(activity)s）。请先在本案“证据与音像记录”中上传本次执法的%(media_labels)s（执法行为选“%(label)s”），再办理。依据：%(source)s"
+            )
+            % {
+                "label": gettext(ctx.transition.label),
+                "activity": rule.label,
+                "media_labels": rule.media_labels,
+                "source": rule.source,
+            },
         )
     ctx.extras["records.av"] = (rule, items)
 

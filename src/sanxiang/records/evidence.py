@@ -23,6 +23,7 @@ from typing import IO, Any
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.http import UnreadablePostError
+from django.utils.translation import gettext as _
 
 from sanxiang.cases.models import Case, CaseEvent
 from sanxiang.core import clock
@@ -56,7 +57,8 @@ class Stored:
 def _mismatch(found: sniff.FileType, declared: str) -> InvalidInput:
     return InvalidInput(
         "evidence.type_mismatch",
-        f"文件内容为{found.label}，与声明的类型“{MediaKind(declared).label}”不符。",
+        _("文件内容为%(label)s，与声明的类型“%(declared)s”不符。")
+        % {"label": found.label, "declared": MediaKind(declared).label},
         field="file",
     )
 
@@ -80,14 +82,14 @@ def _spool(source, declared_kind: str | None, filename: str) -> tuple[IO[bytes],
     except (UnreadablePostError, ConnectionError, TimeoutError) as cut:
         spool.close()
         raise InvalidInput(
-            "evidence.upload_incomplete", "上传中断，文件不完整，未保存。请重新上传。", field="file"
+            "evidence.upload_incomplete", _("上传中断，文件不完整，未保存。请重新上传。"), field="file"
         ) from cut
     except BaseException:
         spool.close()
         raise
     if size == 0:
         spool.close()
-        raise InvalidInput("evidence.empty", "上传的文件为空。", field="file")
+        raise InvalidInput("evidence.empty", _("上传的文件为空。"), field="file")
     try:
         found = _identify(head, spool, declared_kind, filename, final=True)
         if size > conf.max_bytes(found.kind):
@@ -102,7 +104,8 @@ def _too_large(found: sniff.FileType, size: int) -> InvalidInput:
     limit = conf.max_bytes(found.kind)
     return InvalidInput(
         "evidence.too_large",
-        f"{found.label}不得超过{limit // conf.MiB} MB（本次已超过 {size // conf.MiB} MB）。",
+        _("%(label)s不得超过%(limit)s MB（本次已超过 %(size)s MB）。")
+        % {"label": found.label, "limit": limit // conf.MiB, "size": size // conf.MiB},
         field="file",
     )
 
@@ -114,8 +117,10 @@ def _identify(head: bytes, spool, declared_kind: str | None, filename: str, *, f
     if found is None:
         raise InvalidInput(
             "evidence.type_not_allowed",
-            "不支持的文件类型。允许：JPEG/PNG/WebP/TIFF/HEIC 图片，MP4/MOV/3GP/WebM/MKV/AVI/TS 视频，"
-            "MP3/M4A/WAV/OGG/AMR/AAC/FLAC 录音，PDF/Word/Excel/OFD 文档。",
+            _(
+                "不支持的文件类型。允许：JPEG/PNG/WebP/TIFF/HEIC 图片，MP4/MOV/3GP/WebM/MKV/AVI/TS 视频，"
+                "MP3/M4A/WAV/OGG/AMR/AAC/FLAC 录音，PDF/Word/Excel/OFD 文档。"
+            ),
             field="file",
         )
     if declared_kind and found.kind != declared_kind:
@@ -124,7 +129,8 @@ def _identify(head: bytes, spool, declared_kind: str | None, filename: str, *, f
     if filename and "." in filename and (claimed is None or claimed.kind != found.kind):
         raise InvalidInput(
             "evidence.name_mismatch",
-            f"文件名“{filename}”的扩展名与文件内容（{found.label}）不符。",
+            _("文件名“%(filename)s”的扩展名与文件内容（%(label)s）不符。")
+            % {"filename": filename, "label": found.label},
             field="file",
         )
     return found
@@ -140,7 +146,7 @@ def store_blob(
         if expected_sha256 and expected_sha256.strip().lower() != sha256:
             raise InvalidInput(
                 "evidence.upload_incomplete",
-                "收到的文件与声明的SHA-256不一致（上传不完整或已损坏），未保存。",
+                _("收到的文件与声明的SHA-256不一致（上传不完整或已损坏），未保存。"),
                 field="file",
             )
         existing = Blob.objects.filter(sha256=sha256).first()
@@ -164,11 +170,11 @@ def store_blob(
 
 def _require_handler_side(case: Case, actor) -> None:
     if not agency_in_scope(actor, case.agency):
-        raise NotFound("case.not_found", "案件不存在或无权查阅。")
+        raise NotFound("case.not_found", _("案件不存在或无权查阅。"))
     if not agency_in_scope(actor, case.agency, CHANGE) or not actor.roles & {Role.OFFICER, Role.HEAD}:
-        raise Forbidden("evidence.forbidden", "只有本机关执法人员或负责人可以添加证据。")
+        raise Forbidden("evidence.forbidden", _("只有本机关执法人员或负责人可以添加证据。"))
     if case.is_closed:
-        raise DomainError("evidence.case_closed", "案件已结案归档，不能再添加证据。")
+        raise DomainError("evidence.case_closed", _("案件已结案归档，不能再添加证据。"))
 
 
 def acts_of(case: Case) -> dict[str, str]:
@@ -187,7 +193,9 @@ def _when(value: Any, label: str, field: str) -> dt.datetime | None:
         try:
             value = dt.datetime.fromisoformat(value.strip())
         except ValueError:
-            raise InvalidInput("evidence.time_invalid", f"“{label}”不是有效时间。", field=field) from None
+            raise InvalidInput(
+                "evidence.time_invalid", _("“%(label)s”不是有效时间。") % {"label": label}, field=field
+            ) from None
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         value = dt.datetime.combine(value, dt.time())
     if value.tzinfo is None:
@@ -195,36 +203,40 @@ def _when(value: Any, label: str, field: str) -> dt.datetime | None:
 
         value = timezone.make_aware(value)
     if value > clock.now():
-        raise InvalidInput("evidence.time_future", f"“{label}”不能晚于当前时间。", field=field)
+        raise InvalidInput(
+            "evidence.time_future", _("“%(label)s”不能晚于当前时间。") % {"label": label}, field=field
+        )
     return value
 
 
 def _clean_meta(case: Case, actor, meta: dict[str, Any]) -> dict[str, Any]:
     title = (meta.get("title") or "").strip()
     if not title:
-        raise InvalidInput("evidence.title_required", "请填写证据名称。", field="title")
+        raise InvalidInput("evidence.title_required", _("请填写证据名称。"), field="title")
     if meta.get("evidence_type") not in EvidenceType.values:
-        raise InvalidInput("evidence.type_required", "请选择证据种类。", field="evidence_type")
+        raise InvalidInput("evidence.type_required", _("请选择证据种类。"), field="evidence_type")
     if meta.get("media_kind") not in MediaKind.values or meta["media_kind"] == MediaKind.OTHER:
         raise InvalidInput(
-            "evidence.media_kind_required", "请选择文件类型（照片、录音、录像或文档）。", field="media_kind"
+            "evidence.media_kind_required",
+            _("请选择文件类型（照片、录音、录像或文档）。"),
+            field="media_kind",
         )
     act, event = (meta.get("act") or "").strip(), meta.get("event")
     if event is not None and not isinstance(event, CaseEvent):
         seq = parse_int(event)
         event = CaseEvent.objects.filter(case=case, seq=seq).first() if seq is not None else None
         if event is None:
-            raise InvalidInput("evidence.event_unknown", "所选办案环节不存在。", field="event")
+            raise InvalidInput("evidence.event_unknown", _("所选办案环节不存在。"), field="event")
     if event is not None and event.case_id != case.pk:
-        raise InvalidInput("evidence.event_unknown", "所选办案环节不属于本案。", field="event")
+        raise InvalidInput("evidence.event_unknown", _("所选办案环节不属于本案。"), field="event")
     if event is not None and not act:
         act = case.definition.transition(event.transition).act if event.transition != "open" else ""
     if act and act not in acts_of(case):
-        raise InvalidInput("evidence.act_unknown", "所选执法行为不属于本案的办理程序。", field="act")
-    captured_at = _when(meta.get("captured_at"), "采集/开始时间", "captured_at")
-    captured_until = _when(meta.get("captured_until"), "结束时间", "captured_until")
+        raise InvalidInput("evidence.act_unknown", _("所选执法行为不属于本案的办理程序。"), field="act")
+    captured_at = _when(meta.get("captured_at"), _("采集/开始时间"), "captured_at")
+    captured_until = _when(meta.get("captured_until"), _("结束时间"), "captured_until")
     if captured_at and captured_until and captured_until < captured_at:
-        raise InvalidInput("evidence.time_order", "结束时间不能早于开始时间。", field="captured_until")
+        raise InvalidInput("evidence.time_order", _("结束时间不能早于开始时间。"), field="captured_until")
     device = (meta.get("device_number") or "").strip()
     captured_by = meta.get("captured_by")
     if captured_by is not None and not hasattr(captured_by, "pk"):
@@ -232,15 +244,17 @@ def _clean_meta(case: Case, actor, meta: dict[str, Any]) -> dict[str, Any]:
 
         captured_by = User.objects.filter(agency=case.agency, username=str(captured_by)).first()
         if captured_by is None:
-            raise InvalidInput("evidence.officer_unknown", "采集人不是本机关工作人员。", field="captured_by")
+            raise InvalidInput(
+                "evidence.officer_unknown", _("采集人不是本机关工作人员。"), field="captured_by"
+            )
     if device:  # 执法记录仪: who wore it, from when to when, where
         if captured_at is None or captured_until is None:
             raise InvalidInput(
-                "evidence.bodycam_times", "执法记录仪视频须填写开始和结束时间。", field="captured_at"
+                "evidence.bodycam_times", _("执法记录仪视频须填写开始和结束时间。"), field="captured_at"
             )
         if captured_by is None:
             raise InvalidInput(
-                "evidence.bodycam_officer", "执法记录仪视频须填写佩戴人员。", field="captured_by"
+                "evidence.bodycam_officer", _("执法记录仪视频须填写佩戴人员。"), field="captured_by"
             )
     step = (
         meta.get("step") or (event.step if event is not None else "") or _step_of_act(case, act) or case.step
@@ -339,9 +353,9 @@ def supersede_evidence(evidence: Evidence, *, actor, reason: str, replacement: d
     _require_handler_side(case, actor)
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("evidence.supersede_reason", "请填写替换或撤回的理由。", field="reason")
+        raise InvalidInput("evidence.supersede_reason", _("请填写替换或撤回的理由。"), field="reason")
     if Supersession.objects.filter(evidence=evidence).exists():
-        raise DomainError("evidence.already_superseded", "该证据已被替换或撤回。")
+        raise DomainError("evidence.already_superseded", _("该证据已被替换或撤回。"))
     new_blob, cleaned = None, None
     if replacement:
         replacement = dict(replacement)
@@ -364,7 +378,7 @@ def supersede_evidence(evidence: Evidence, *, actor, reason: str, replacement: d
         ).blob
     with transaction.atomic():
         if Supersession.objects.select_for_update().filter(evidence=evidence).exists():
-            raise DomainError("evidence.already_superseded", "该证据已被替换或撤回。")
+            raise DomainError("evidence.already_superseded", _("该证据已被替换或撤回。"))
         new = _record(case, actor, cleaned, new_blob) if cleaned is not None else None
         entry = services.append(
             kind="evidence.superseded",

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.utils.translation import gettext
+
 from sanxiang.core.errors import InvalidInput
 from sanxiang.records import merkle
 from sanxiang.records.models import Entry, LogHead, Node
@@ -67,14 +69,18 @@ def _hash_ranges(ranges: list[merkle.Range]) -> list[bytes]:
 def _check_size(size: int) -> None:
     current, _ = head()
     if not 0 < size <= current:
-        raise InvalidInput("records.proof.size", f"树大小须在1至{current}之间。", field="size")
+        raise InvalidInput(
+            "records.proof.size",
+            gettext("树大小须在1至%(current)s之间。") % {"current": current},
+            field="size",
+        )
 
 
 def inclusion_proof(seq: int, size: int) -> list[bytes]:
     """The audit path of entry `seq` (leaf seq-1) in the tree of the first `size` entries."""
     _check_size(size)
     if not 0 < seq <= size:
-        raise InvalidInput("records.proof.seq", "条目不在该树大小之内。", field="seq")
+        raise InvalidInput("records.proof.seq", gettext("条目不在该树大小之内。"), field="seq")
     return _hash_ranges(merkle.inclusion_ranges(seq - 1, size))
 
 
@@ -82,7 +88,7 @@ def consistency_proof(old: int, new: int) -> list[bytes]:
     """Proof that the tree of `new` entries extends the tree of `old` entries."""
     _check_size(new)
     if not 0 < old <= new:
-        raise InvalidInput("records.proof.sizes", "须满足 0 < first ≤ second。", field="first")
+        raise InvalidInput("records.proof.sizes", gettext("须满足 0 < first ≤ second。"), field="first")
     return _hash_ranges(merkle.consistency_ranges(old, new))
 
 
@@ -98,7 +104,7 @@ def inclusion_proofs(seqs: list[int], size: int) -> dict[int, list[bytes]]:
     ranges: dict[int, list[merkle.Range]] = {}
     for seq in seqs:
         if not 0 < seq <= size:
-            raise InvalidInput("records.proof.seq", "条目不在该树大小之内。", field="seq")
+            raise InvalidInput("records.proof.seq", gettext("条目不在该树大小之内。"), field="seq")
         ranges[seq] = merkle.inclusion_ranges(seq - 1, size)
     flat = [r for rs in ranges.values() for r in rs]
     hashes = iter(_hash_ranges(sorted(set(flat))) if flat else [])

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from sanxiang.core.errors import DomainError, InvalidInput
@@ -86,14 +87,18 @@ def _int(request, name: str, default: int | None = None) -> int:
         return default
     value = parse_int(raw)
     if value is None:
-        raise InvalidInput("records.proof.parameter", f"参数 {name} 须为正整数。", field=name)
+        raise InvalidInput(
+            "records.proof.parameter", _("参数 %(name)s 须为正整数。") % {"name": name}, field=name
+        )
     return value
 
 
 def _published(size: int) -> Checkpoint:
     point = Checkpoint.objects.filter(size=size).order_by("number").first()
     if point is None:
-        raise InvalidInput("records.proof.unpublished", "只能对已公布的检查点的树大小取证明。", field="size")
+        raise InvalidInput(
+            "records.proof.unpublished", _("只能对已公布的检查点的树大小取证明。"), field="size"
+        )
     return point
 
 
@@ -103,7 +108,7 @@ def inclusion(request):
     try:
         latest = checkpoints.latest()
         if latest is None:
-            raise InvalidInput("records.proof.no_checkpoint", "尚无已签名的检查点。")
+            raise InvalidInput("records.proof.no_checkpoint", _("尚无已签名的检查点。"))
         size = _int(request, "size", latest.size)
         point = _published(size)
         seq = _int(request, "seq")

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sanxiang.cases.choices import Step
 from sanxiang.core.roles import Role
@@ -50,9 +51,9 @@ def evidence(request, case) -> dict[str, Any] | None:
 
 
 _KIND_LABELS = {
-    "case.opened": "登记案件",
-    "evidence.added": "上传证据",
-    "evidence.superseded": "证据替换/撤回",
+    "case.opened": gettext_lazy("登记案件"),
+    "evidence.added": gettext_lazy("上传证据"),
+    "evidence.superseded": gettext_lazy("证据替换/撤回"),
 }
 
 

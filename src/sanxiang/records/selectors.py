@@ -11,6 +11,8 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncHour
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from sanxiang.core import calendar, clock
 from sanxiang.core.errors import NotFound
@@ -18,25 +20,25 @@ from sanxiang.records import conf
 from sanxiang.records.models import Entry, Evidence
 
 KIND_LABELS = {
-    "access.case": "查阅案件",
-    "access.evidence": "查阅证据",
-    "access.document": "查阅文书",
-    "access.denied": "调阅被拒绝",
-    "access.requested": "申请调阅",
-    "access.approved": "批准调阅",
-    "access.rejected": "驳回调阅",
+    "access.case": _lazy("查阅案件"),
+    "access.evidence": _lazy("查阅证据"),
+    "access.document": _lazy("查阅文书"),
+    "access.denied": _lazy("调阅被拒绝"),
+    "access.requested": _lazy("申请调阅"),
+    "access.approved": _lazy("批准调阅"),
+    "access.rejected": _lazy("驳回调阅"),
 }
 WHAT_LABELS = {
-    "view": "查看",
-    "download": "下载",
-    "export_dossier": "导出案卷",
-    "evidence_list": "证据列表",
-    "record": "全过程记录",
+    "view": _lazy("查看"),
+    "download": _lazy("下载"),
+    "export_dossier": _lazy("导出案卷"),
+    "evidence_list": _lazy("证据列表"),
+    "record": _lazy("全过程记录"),
 }
 UNUSUAL = {
-    "denied": "越权或未获批准的调阅",
-    "bulk": "批量下载",
-    "off_hours": "非工作时间调阅",
+    "denied": _lazy("越权或未获批准的调阅"),
+    "bulk": _lazy("批量下载"),
+    "off_hours": _lazy("非工作时间调阅"),
 }
 
 
@@ -45,7 +47,7 @@ def evidence_for(user, pk: int) -> Evidence:
         Evidence.objects.restrict(user).filter(pk=pk).select_related("case__agency", "blob", "entry").first()
     )
     if found is None:
-        raise NotFound("evidence.not_found", "证据不存在或无权查阅。")
+        raise NotFound("evidence.not_found", _("证据不存在或无权查阅。"))
     return found
 
 

@@ -15,6 +15,7 @@ from contextlib import closing
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from sanxiang.core import clock
 from sanxiang.core.errors import Forbidden, InvalidInput, NotFound
@@ -199,20 +200,20 @@ def add_note(case, *, actor, text: str, corrects_seq: int | None = None) -> Entr
     """记录说明 / 更正 — a note on the case's record; with `corrects_seq` it corrects that entry
     (which stays as it was: the record is append-only, I2)."""
     if not agency_in_scope(actor, case.agency):
-        raise NotFound("case.not_found", "案件不存在或无权查阅。")
+        raise NotFound("case.not_found", _("案件不存在或无权查阅。"))
     if not agency_in_scope(actor, case.agency, CHANGE) or not actor.roles & {Role.OFFICER, Role.HEAD}:
-        raise Forbidden("records.note.forbidden", "只有本机关执法人员或负责人可以添加记录说明。")
+        raise Forbidden("records.note.forbidden", _("只有本机关执法人员或负责人可以添加记录说明。"))
     text = (text or "").strip()
     if not text:
-        raise InvalidInput("records.note.empty", "请填写说明内容。", field="text")
+        raise InvalidInput("records.note.empty", _("请填写说明内容。"), field="text")
     if len(text) > 5000:
-        raise InvalidInput("records.note.too_long", "说明内容过长。", field="text")
+        raise InvalidInput("records.note.too_long", _("说明内容过长。"), field="text")
     corrected = None
     if corrects_seq is not None:
         corrected = Entry.objects.filter(seq=corrects_seq, stream=case_stream(case)).first()
         if corrected is None:
             raise InvalidInput(
-                "records.note.corrects_unknown", "要更正的记录条目不属于本案。", field="corrects"
+                "records.note.corrects_unknown", _("要更正的记录条目不属于本案。"), field="corrects"
             )
     with transaction.atomic():
         locked = type(case).objects.select_for_update().get(pk=case.pk)

@@ -14,6 +14,8 @@ import zipfile
 from dataclasses import dataclass
 from typing import IO
 
+from django.utils.translation import gettext_lazy as _
+
 HEAD_BYTES = 8192
 
 
@@ -29,34 +31,37 @@ def _t(mime: str, kind: str, ext: str, label: str) -> FileType:
     return FileType(mime, kind, ext, label)
 
 
-JPEG = _t("image/jpeg", "photo", "jpg", "JPEG 图片")
-PNG = _t("image/png", "photo", "png", "PNG 图片")
-WEBP = _t("image/webp", "photo", "webp", "WebP 图片")
-TIFF = _t("image/tiff", "photo", "tif", "TIFF 图片")
-HEIC = _t("image/heic", "photo", "heic", "HEIC 图片")
-MP4 = _t("video/mp4", "video", "mp4", "MP4 视频")
-MOV = _t("video/quicktime", "video", "mov", "QuickTime 视频")
-GPP = _t("video/3gpp", "video", "3gp", "3GP 视频")
-WEBM = _t("video/webm", "video", "webm", "WebM 视频")
-MKV = _t("video/x-matroska", "video", "mkv", "Matroska 视频")
-AVI = _t("video/x-msvideo", "video", "avi", "AVI 视频")
-MPEGTS = _t("video/mp2t", "video", "ts", "MPEG-TS 视频")
-MP3 = _t("audio/mpeg", "audio", "mp3", "MP3 录音")
-M4A = _t("audio/mp4", "audio", "m4a", "M4A 录音")
-WAV = _t("audio/wav", "audio", "wav", "WAV 录音")
-OGG = _t("audio/ogg", "audio", "ogg", "Ogg 录音")
-AMR = _t("audio/amr", "audio", "amr", "AMR 录音")
-AAC = _t("audio/aac", "audio", "aac", "AAC 录音")
-FLAC = _t("audio/flac", "audio", "flac", "FLAC 录音")
-PDF = _t("application/pdf", "document", "pdf", "PDF 文档")
+JPEG = _t("image/jpeg", "photo", "jpg", _("JPEG 图片"))
+PNG = _t("image/png", "photo", "png", _("PNG 图片"))
+WEBP = _t("image/webp", "photo", "webp", _("WebP 图片"))
+TIFF = _t("image/tiff", "photo", "tif", _("TIFF 图片"))
+HEIC = _t("image/heic", "photo", "heic", _("HEIC 图片"))
+MP4 = _t("video/mp4", "video", "mp4", _("MP4 视频"))
+MOV = _t("video/quicktime", "video", "mov", _("QuickTime 视频"))
+GPP = _t("video/3gpp", "video", "3gp", _("3GP 视频"))
+WEBM = _t("video/webm", "video", "webm", _("WebM 视频"))
+MKV = _t("video/x-matroska", "video", "mkv", _("Matroska 视频"))
+AVI = _t("video/x-msvideo", "video", "avi", _("AVI 视频"))
+MPEGTS = _t("video/mp2t", "video", "ts", _("MPEG-TS 视频"))
+MP3 = _t("audio/mpeg", "audio", "mp3", _("MP3 录音"))
+M4A = _t("audio/mp4", "audio", "m4a", _("M4A 录音"))
+WAV = _t("audio/wav", "audio", "wav", _("WAV 录音"))
+OGG = _t("audio/ogg", "audio", "ogg", _("Ogg 录音"))
+AMR = _t("audio/amr", "audio", "amr", _("AMR 录音"))
+AAC = _t("audio/aac", "audio", "aac", _("AAC 录音"))
+FLAC = _t("audio/flac", "audio", "flac", _("FLAC 录音"))
+PDF = _t("application/pdf", "document", "pdf", _("PDF 文档"))
 DOCX = _t(
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "document", "docx", "Word 文档"
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "document",
+    "docx",
+    _("Word 文档"),
 )
 XLSX = _t(
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "document", "xlsx", "Excel 表格"
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "document", "xlsx", _("Excel 表格")
 )
-OLE = _t("application/x-ole-storage", "document", "doc", "Office 97-2003 文档")
-OFD = _t("application/ofd", "document", "ofd", "OFD 版式文档")
+OLE = _t("application/x-ole-storage", "document", "doc", _("Office 97-2003 文档"))
+OFD = _t("application/ofd", "document", "ofd", _("OFD 版式文档"))
 
 ALLOWED = (JPEG, PNG, WEBP, TIFF, HEIC, MP4, MOV, GPP, WEBM, MKV, AVI, MPEGTS, MP3, M4A, WAV, OGG, AMR, AAC)
 ALLOWED += (FLAC, PDF, DOCX, XLSX, OLE, OFD)

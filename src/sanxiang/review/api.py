@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -274,7 +275,7 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         try:
             return selectors.review_for(self.request.user, int(self.kwargs["pk"]))
         except ValueError:
-            raise NotFound("review.not_found", "法制审核不存在或无权查阅。") from None
+            raise NotFound("review.not_found", _("法制审核不存在或无权查阅。")) from None
 
     def retrieve(self, request, *args, **kwargs):
         review = self.get_object()
@@ -304,7 +305,7 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         data = _valid(AssignInput, request)
         reviewer = User.objects.filter(username=data["reviewer"], is_active=True).first()
         if reviewer is None:
-            raise InvalidInput("review.reviewer.unknown", "未找到该审核人。", field="reviewer")
+            raise InvalidInput("review.reviewer.unknown", _("未找到该审核人。"), field="reviewer")
         return self._done(services.assign(review, actor=request.user, reviewer=reviewer))
 
     @extend_schema(request=FindingsInput, responses={200: ReviewSerializer})
@@ -342,7 +343,7 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         """法制审核意见书 fields (the documents app renders the same dict)."""
         review = self.get_object()
         if not review.concluded_at:
-            raise NotFound("review.opinion.not_found", "尚未出具审核意见。")
+            raise NotFound("review.opinion.not_found", _("尚未出具审核意见。"))
         return Response(selectors.opinion_fields(review))
 
 
@@ -357,7 +358,7 @@ class ReviewCaseViewSet(viewsets.ViewSet):
         try:
             return case_selectors.case_for(request.user, pk=int(pk))
         except ValueError:
-            raise NotFound("case.not_found", "案件不存在或无权查阅。") from None
+            raise NotFound("case.not_found", _("案件不存在或无权查阅。")) from None
 
     @extend_schema(responses={200: dict})
     def retrieve(self, request, pk=None):
@@ -393,7 +394,7 @@ class ReviewCaseViewSet(viewsets.ViewSet):
         usernames = data.pop("attendees")
         attendees = list(User.objects.filter(username__in=usernames))
         if len(attendees) != len(set(usernames)):
-            raise InvalidInput("review.discussion.attendee", "参加人员不存在。", field="attendees")
+            raise InvalidInput("review.discussion.attendee", _("参加人员不存在。"), field="attendees")
         services.hold_discussion(case, actor=request.user, attendees=attendees, contest=contest, **data)
         return self.retrieve(request, pk)
 
@@ -456,10 +457,10 @@ class CatalogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             try:
                 on = dt.date.fromisoformat(request.query_params["on"])
             except ValueError:
-                raise InvalidInput("review.catalog.on", "日期格式应为YYYY-MM-DD。", field="on") from None
+                raise InvalidInput("review.catalog.on", _("日期格式应为YYYY-MM-DD。"), field="on") from None
         found = selectors.published_catalog(agency, on)
         if found is None:
-            raise NotFound("review.catalog.none", "该日期无有效的审核目录。")
+            raise NotFound("review.catalog.none", _("该日期无有效的审核目录。"))
         return Response(found)
 
 
@@ -483,7 +484,7 @@ class AppointmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         data = _valid(AppointmentInput, request)
         user = User.objects.filter(username=data.pop("user"), is_active=True).first()
         if user is None:
-            raise InvalidInput("review.appointment.unknown_user", "未找到该人员。", field="user")
+            raise InvalidInput("review.appointment.unknown_user", _("未找到该人员。"), field="user")
         row = services.appoint(agency, actor=request.user, user=user, **data)
         return Response(AppointmentSerializer(row).data, status=201)
 

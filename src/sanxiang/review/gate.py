@@ -10,6 +10,8 @@ services' back (a raw edit, an import) no longer matches its review.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from sanxiang.cases.workflow import TransitionContext
 from sanxiang.core.errors import DomainError, Forbidden
 from sanxiang.review import services
@@ -21,10 +23,10 @@ GATED_TRANSITIONS = ("decide", "decide_on_site")
 def _status_text(case, proposal) -> str:
     latest = case.reviews.filter(proposal=proposal).order_by("-round").first()
     if latest is None:
-        return "尚未送审"
+        return _("尚未送审")
     if latest.state == "concluded":
-        return f"审核意见为“{latest.get_outcome_display()}”，未通过"
-    return f"审核{latest.get_state_display()}"
+        return _("审核意见为“%(value)s”，未通过") % {"value": latest.get_outcome_display()}
+    return _("审核%(value)s") % {"value": latest.get_state_display()}
 
 
 def _check_untouched(case, proposal) -> None:
@@ -32,7 +34,7 @@ def _check_untouched(case, proposal) -> None:
     if proposal.compute_fingerprint(basis) != proposal.fingerprint or case.party_id != proposal.party_id:
         raise DomainError(
             "review.gate.proposal_altered",
-            "拟处理意见或当事人信息在提出后被改动，与送审版本不一致，须重新提出拟处理意见并经法制审核。",
+            _("拟处理意见或当事人信息在提出后被改动，与送审版本不一致，须重新提出拟处理意见并经法制审核。"),
         )
 
 
@@ -42,7 +44,7 @@ def _check_outcome(ctx: TransitionContext, proposal) -> None:
     if chosen and proposal.outcome and chosen != proposal.outcome:
         raise DomainError(
             "review.gate.outcome_mismatch",
-            "所作决定与经法制审核的拟作出决定不一致，须按新的拟决定重新送审。",
+            _("所作决定与经法制审核的拟作出决定不一致，须按新的拟决定重新送审。"),
             field="outcome" if "outcome" in ctx.data else "method",
         )
 
@@ -62,31 +64,35 @@ def review_gate(ctx: TransitionContext) -> None:
     if on_site:
         raise DomainError(
             "review.gate.simple_procedure",
-            f"拟作出的决定属于重大执法决定（{why}），须经法制审核，不能当场作出。",
+            _("拟作出的决定属于重大执法决定（%(why)s），须经法制审核，不能当场作出。") % {"why": why},
         )
     if proposal is None:
         raise DomainError(
             "review.gate.no_proposal",
-            f"本案属于重大执法决定（{why}），须先送审拟作出的决定并经法制审核通过。",
+            _("本案属于重大执法决定（%(why)s），须先送审拟作出的决定并经法制审核通过。") % {"why": why},
         )
     _check_outcome(ctx, proposal)
     review = services.passed_review(case, proposal)
     if review is None:
         raise DomainError(
             "review.gate.not_passed",
-            f"本案属于重大执法决定（{why}），当前拟处理意见（第{proposal.version}版）"
-            f"{_status_text(case, proposal)}，未经法制审核或审核未通过的，不得作出决定（行政处罚法第58条）。",
+            _(
+                "本案属于重大执法决定（%(why)s），当前拟处理意见（第%(version)s版）%(value)s，未经法制审核或审核未通过的，不得作出决定（行政处罚法第58条）。"
+            )
+            % {"why": why, "version": proposal.version, "value": _status_text(case, proposal)},
             criteria=[m.code for m in result.matches],
         )
     if review.reviewer_id == ctx.actor.pk:
-        raise Forbidden("review.sod.reviewer_decides", "本案审核人不能作出本案决定（职责分离）。")
+        raise Forbidden("review.sod.reviewer_decides", _("本案审核人不能作出本案决定（职责分离）。"))
     discussion = None
     if result.discussion_required:
         discussion = services.approved_discussion(case, proposal)
         if discussion is None:
             raise DomainError(
                 "review.gate.discussion_required",
-                "本案情节复杂或属重大违法行为，须经负责人集体讨论同意当前拟处理意见后方可作出决定（行政处罚法第57条第2款）。",
+                _(
+                    "本案情节复杂或属重大违法行为，须经负责人集体讨论同意当前拟处理意见后方可作出决定（行政处罚法第57条第2款）。"
+                ),
             )
     ctx.extras["review"] = (review, discussion)
 

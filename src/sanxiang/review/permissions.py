@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
+
 from sanxiang.cases.models import Case
 from sanxiang.catalog import rules
 from sanxiang.catalog.choices import Category
@@ -39,34 +41,36 @@ def approvers_of(case: Case) -> set[int]:
 
 def require_in_scope(case: Case, user) -> None:
     if not active(user):
-        raise Forbidden("auth.required", "请先登录。")
+        raise Forbidden("auth.required", _("请先登录。"))
     if not agency_in_scope(user, case.agency):
-        raise NotFound("review.case.not_found", "案件不存在或无权查阅。")
+        raise NotFound("review.case.not_found", _("案件不存在或无权查阅。"))
     if not agency_in_scope(user, case.agency, CHANGE):
-        raise Forbidden("review.read_only", "监督人员只能查阅，不能办理其他机关的法制审核。")
+        raise Forbidden("review.read_only", _("监督人员只能查阅，不能办理其他机关的法制审核。"))
 
 
 def require_handler(case: Case, user, what: str) -> None:
     require_in_scope(case, user)
     if not is_handler(case, user):
-        raise Forbidden("review.not_handler", f"只有本案承办人可以{what}。")
+        raise Forbidden("review.not_handler", _("只有本案承办人可以%(what)s。") % {"what": what})
 
 
 def require_head(case: Case, user, what: str) -> None:
     require_in_scope(case, user)
     if not user.has_role(Role.HEAD):
-        raise Forbidden("review.not_head", f"只有本机关负责人可以{what}。")
+        raise Forbidden("review.not_head", _("只有本机关负责人可以%(what)s。") % {"what": what})
     if is_handler(case, user):
-        raise Forbidden("review.sod.handler_head", f"承办人不能{what}（职责分离）。")
+        raise Forbidden("review.sod.handler_head", _("承办人不能%(what)s（职责分离）。") % {"what": what})
 
 
 def require_review_body(case: Case, user, what: str) -> None:
     """Intake and assignment: the agency's review body (reviewers) or its head, never a handler."""
     require_in_scope(case, user)
     if not user.roles & {Role.REVIEWER, Role.HEAD}:
-        raise Forbidden("review.not_review_body", f"只有法制审核机构人员或负责人可以{what}。")
+        raise Forbidden(
+            "review.not_review_body", _("只有法制审核机构人员或负责人可以%(what)s。") % {"what": what}
+        )
     if is_handler(case, user):
-        raise Forbidden("review.sod.handler", f"承办人不能{what}（职责分离）。")
+        raise Forbidden("review.sod.handler", _("承办人不能%(what)s（职责分离）。") % {"what": what})
 
 
 def first_review_needs_qualification(case: Case, on: dt.date) -> bool:
@@ -83,24 +87,31 @@ def check_reviewer(
 ) -> None:
     """Refuse a reviewer who may not review this case; the reasons are those of I6, REV-02, L2."""
     if not active(user):
-        raise Forbidden("review.reviewer.inactive", "该人员不可用。", field="reviewer")
+        raise Forbidden("review.reviewer.inactive", _("该人员不可用。"), field="reviewer")
     if is_handler(case, user) or case.proposals.filter(created_by=user).exists():
         raise Forbidden(
-            "review.sod.reviewer_is_handler", "承办人不能审核本人承办的案件（职责分离）。", field="reviewer"
+            "review.sod.reviewer_is_handler",
+            _("承办人不能审核本人承办的案件（职责分离）。"),
+            field="reviewer",
         )
     if user.pk in approvers_of(case):
         raise Forbidden(
             "review.sod.reviewer_is_approver",
-            "已审批本案事项的人员不能担任本案审核人（职责分离）。",
+            _("已审批本案事项的人员不能担任本案审核人（职责分离）。"),
             field="reviewer",
         )
     if user.agency_id == case.agency_id:
         if not (user.has_role(Role.REVIEWER) or has_appointment):
-            raise Forbidden("review.reviewer.role", f"{user}不是本机关法制审核人员。", field="reviewer")
+            raise Forbidden(
+                "review.reviewer.role",
+                _("%(user)s不是本机关法制审核人员。") % {"user": user},
+                field="reviewer",
+            )
     elif not (has_appointment and user.is_legal_adviser):
         raise Forbidden(
             "review.reviewer.other_agency",
-            f"{user}不是本机关人员；其他机关人员须经本机关聘任为法律顾问或公职律师后方可审核。",
+            _("%(user)s不是本机关人员；其他机关人员须经本机关聘任为法律顾问或公职律师后方可审核。")
+            % {"user": user},
             field="reviewer",
         )
     if (
@@ -110,6 +121,7 @@ def check_reviewer(
     ):
         raise Forbidden(
             "review.reviewer.qualification",
-            f"{user}初次从事行政处罚决定法制审核，须取得国家统一法律职业资格（行政处罚法第58条第2款）。",
+            _("%(user)s初次从事行政处罚决定法制审核，须取得国家统一法律职业资格（行政处罚法第58条第2款）。")
+            % {"user": user},
             field="reviewer",
         )

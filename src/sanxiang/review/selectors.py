@@ -10,6 +10,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from sanxiang.cases.models import Case
 from sanxiang.catalog import rules
@@ -44,14 +46,14 @@ def reviews_visible_to(user) -> QuerySet[Review]:
 def review_for(user, pk: int) -> Review:
     found = reviews_visible_to(user).filter(pk=pk).first()
     if found is None:
-        raise NotFound("review.not_found", "法制审核不存在或无权查阅。")
+        raise NotFound("review.not_found", _("法制审核不存在或无权查阅。"))
     return found
 
 
 def contest_for(user, pk: int) -> Contest:
     found = Contest.objects.restrict(user).select_related("review__case").filter(pk=pk).first()
     if found is None:
-        raise NotFound("review.contest.not_found", "异议不存在或无权查阅。")
+        raise NotFound("review.contest.not_found", _("异议不存在或无权查阅。"))
     return found
 
 
@@ -91,13 +93,13 @@ class Status:
 
 
 _LABELS = {
-    "not_required": ("无须法制审核", ""),
-    "required": ("须法制审核，尚未送审", "warn"),
-    "in_review": ("审核中", "info"),
-    "returned": ("退回补充材料", "warn"),
-    "not_passed": ("审核未通过", "bad"),
-    "contested": ("意见分歧协调中", "warn"),
-    "passed": ("审核通过", "ok"),
+    "not_required": (_lazy("无须法制审核"), ""),
+    "required": (_lazy("须法制审核，尚未送审"), "warn"),
+    "in_review": (_lazy("审核中"), "info"),
+    "returned": (_lazy("退回补充材料"), "warn"),
+    "not_passed": (_lazy("审核未通过"), "bad"),
+    "contested": (_lazy("意见分歧协调中"), "warn"),
+    "passed": (_lazy("审核通过"), "ok"),
 }
 
 

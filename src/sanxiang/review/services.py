@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext
 
 from sanxiang.cases import effects as fx
 from sanxiang.cases.choices import Step
@@ -68,9 +69,13 @@ def _record(kind: str, case: Case, actor, payload: dict[str, Any]) -> None:
 def _text(value: str | None, field: str, label: str, *, required: bool = True, limit: int = 20000) -> str:
     text = (value or "").strip()
     if required and not text:
-        raise InvalidInput("review.input.required", f"请填写“{label}”。", field=field)
+        raise InvalidInput(
+            "review.input.required", gettext("请填写“%(label)s”。") % {"label": label}, field=field
+        )
     if len(text) > limit:
-        raise InvalidInput("review.input.too_long", f"“{label}”过长。", field=field)
+        raise InvalidInput(
+            "review.input.too_long", gettext("“%(label)s”过长。") % {"label": label}, field=field
+        )
     return text
 
 
@@ -199,16 +204,18 @@ def add_flag(case: Case, *, actor, code: str, reason: str) -> CaseFlag:
     case = _lock_case(case)
     perm.require_in_scope(case, actor)
     if not (perm.is_handler(case, actor) or actor.has_role(Role.HEAD)):
-        raise Forbidden("review.flag.forbidden", "只有本案承办人或本机关负责人可以标记重大情形。")
+        raise Forbidden("review.flag.forbidden", gettext("只有本案承办人或本机关负责人可以标记重大情形。"))
     try:
         flag = Flag(code)
     except ValueError:
-        raise InvalidInput("review.flag.unknown", "未知的重大情形。", field="code") from None
-    reason = _text(reason, "reason", "理由")
+        raise InvalidInput("review.flag.unknown", gettext("未知的重大情形。"), field="code") from None
+    reason = _text(reason, "reason", gettext("理由"))
     if case.decided_on or case.is_closed:
-        raise DomainError("review.flag.decided", "案件已作出决定，不能再标记重大情形。")
+        raise DomainError("review.flag.decided", gettext("案件已作出决定，不能再标记重大情形。"))
     if case.review_flags.filter(code=flag).exists():
-        raise DomainError("review.flag.duplicate", f"本案已标记“{flag.label}”。", field="code")
+        raise DomainError(
+            "review.flag.duplicate", gettext("本案已标记“%(label)s”。") % {"label": flag.label}, field="code"
+        )
     row = CaseFlag.objects.create(case=case, code=flag, reason=reason, set_by=actor, set_at=clock.now())
     _record("flagged", case, actor, {"flag": flag.value, "label": str(flag.label), "reason": reason})
     classify(case, actor=actor, trigger="flag")
@@ -254,17 +261,17 @@ def _record_draft(case: Case, actor, draft: Mapping[str, Any]) -> Proposal:
     if makes_proposals(case):
         raise InvalidInput(
             "review.submit.draft_not_allowed",
-            "本程序的拟处理意见应在办案环节中提出，不能在送审时另拟。",
+            gettext("本程序的拟处理意见应在办案环节中提出，不能在送审时另拟。"),
             field="outcome",
         )
     choices = {c for c, _ in decision_choices(case)}
     outcome = str(draft.get("outcome") or "")
     if not choices or outcome not in choices:
-        raise InvalidInput("review.submit.draft_outcome", "请选择拟作出的决定。", field="outcome")
+        raise InvalidInput("review.submit.draft_outcome", gettext("请选择拟作出的决定。"), field="outcome")
     data = {
         "outcome": outcome,
-        "summary": _text(draft.get("summary"), "summary", "拟作出决定的说明"),
-        "basis_text": _text(draft.get("basis_text"), "basis_text", "依据说明", required=False),
+        "summary": _text(draft.get("summary"), "summary", gettext("拟作出决定的说明")),
+        "basis_text": _text(draft.get("basis_text"), "basis_text", gettext("依据说明"), required=False),
     }
     proposal = record_proposal(case, actor=actor, data=data, at=clock.now())
     _record(
@@ -284,30 +291,34 @@ def submit(
     """送审: the case unit submits its package for the current proposal; the materials are checked
     and every missing one named. Refused while another round is open or the proposal passed."""
     case = _lock_case(case)
-    perm.require_handler(case, actor, "送审")
+    perm.require_handler(case, actor, gettext("送审"))
     if case.decided_on or case.is_closed:
-        raise DomainError("review.submit.decided", "案件已作出决定，不能送审。")
+        raise DomainError("review.submit.decided", gettext("案件已作出决定，不能送审。"))
     if case.reviews.filter(state__in=OPEN_STATES).exists():
-        raise DomainError("review.submit.pending", "本案已送审，审核尚未完成，不能重复送审。")
+        raise DomainError("review.submit.pending", gettext("本案已送审，审核尚未完成，不能重复送审。"))
     if Contest.objects.filter(
         review__case=case, state__in=[ContestState.PENDING, ContestState.REFERRED]
     ).exists():
-        raise DomainError("review.submit.contested", "审核意见分歧尚待负责人决定或集体讨论，不能重新送审。")
+        raise DomainError(
+            "review.submit.contested", gettext("审核意见分歧尚待负责人决定或集体讨论，不能重新送审。")
+        )
     if draft:
         _record_draft(case, actor, draft)
     proposal = case.current_proposal
     if proposal is None:
-        raise DomainError("review.submit.no_proposal", "尚未提出拟处理意见，不能送审。")
+        raise DomainError("review.submit.no_proposal", gettext("尚未提出拟处理意见，不能送审。"))
     if passed_review(case, proposal) is not None:
-        raise DomainError("review.submit.already_passed", "当前拟处理意见已通过法制审核，无须重复送审。")
-    evidence_list = _text(evidence_list, "evidence_list", "证据材料清单", required=False)
+        raise DomainError(
+            "review.submit.already_passed", gettext("当前拟处理意见已通过法制审核，无须重复送审。")
+        )
+    evidence_list = _text(evidence_list, "evidence_list", gettext("证据材料清单"), required=False)
     items = package.check(case, proposal, evidence_list)
     lacking = package.missing(items)
     if lacking:
         names = "、".join(i.label for i in lacking)
         raise DomainError(
             "review.submit.incomplete",
-            f"送审材料不全，缺少：{names}。",
+            gettext("送审材料不全，缺少：%(names)s。") % {"names": names},
             field="evidence_list" if any(i.code == Material.EVIDENCE_LIST for i in lacking) else None,
             missing=[i.code for i in lacking],
         )
@@ -322,7 +333,7 @@ def submit(
         submitted_at=clock.now(),
         materials=[i.as_dict() for i in items],
         evidence_list=evidence_list,
-        submission_note=_text(note, "note", "送审说明", required=False),
+        submission_note=_text(note, "note", gettext("送审说明"), required=False),
     )
     _record(
         "submitted",
@@ -348,14 +359,18 @@ def _deadline_rule(case: Case, on: dt.date, code: str = "SX-REV-01.deadline"):
 def accept(review: Review, *, actor) -> Review:
     """受理: the review body finds the package complete; the review period starts (SX-REV-01)."""
     case, review = _lock_review(review)
-    perm.require_review_body(case, actor, "受理送审材料")
+    perm.require_review_body(case, actor, gettext("受理送审材料"))
     if review.state != State.SUBMITTED:
-        raise DomainError("review.accept.state", f"该送审当前为“{review.get_state_display()}”，不能受理。")
+        raise DomainError(
+            "review.accept.state",
+            gettext("该送审当前为“%(value)s”，不能受理。") % {"value": review.get_state_display()},
+        )
     lacking = package.missing(package.check(case, review.proposal, review.evidence_list))
     if lacking:
         raise DomainError(
             "review.accept.incomplete",
-            f"送审材料不全，缺少：{'、'.join(i.label for i in lacking)}，应退回补充。",
+            gettext("送审材料不全，缺少：%(value)s，应退回补充。")
+            % {"value": "、".join(i.label for i in lacking)},
         )
     today = clock.today()
     rule = _deadline_rule(case, today)
@@ -393,16 +408,19 @@ def accept(review: Review, *, actor) -> Review:
 def refuse(review: Review, *, actor, missing: Iterable[str], reason: str = "") -> Review:
     """不予受理: the package is incomplete; the review body names every missing item."""
     case, review = _lock_review(review)
-    perm.require_review_body(case, actor, "退回送审材料")
+    perm.require_review_body(case, actor, gettext("退回送审材料"))
     if review.state != State.SUBMITTED:
-        raise DomainError("review.refuse.state", f"该送审当前为“{review.get_state_display()}”，不能退回。")
+        raise DomainError(
+            "review.refuse.state",
+            gettext("该送审当前为“%(value)s”，不能退回。") % {"value": review.get_state_display()},
+        )
     codes = sorted(set(missing))
     unknown = [c for c in codes if c not in Material.values]
     if unknown:
-        raise InvalidInput("review.refuse.unknown_material", "所列材料无效。", field="missing")
+        raise InvalidInput("review.refuse.unknown_material", gettext("所列材料无效。"), field="missing")
     if not codes:
-        raise InvalidInput("review.refuse.missing_required", "请列明缺少的材料。", field="missing")
-    reason = _text(reason, "reason", "说明", required=False)
+        raise InvalidInput("review.refuse.missing_required", gettext("请列明缺少的材料。"), field="missing")
+    reason = _text(reason, "reason", gettext("说明"), required=False)
     review.state, review.intake_by, review.intake_at = State.REFUSED, actor, clock.now()
     review.missing, review.refusal_reason = codes, reason
     review.save(update_fields=["state", "intake_by", "intake_at", "missing", "refusal_reason"])
@@ -453,10 +471,11 @@ def check_reviewer(case: Case, user, on: dt.date | None = None) -> Appointment |
 def assign(review: Review, *, actor, reviewer: User) -> Review:
     """分配: a reviewer of the review body — never a handler or approver of the case (I6)."""
     case, review = _lock_review(review)
-    perm.require_review_body(case, actor, "分配审核人")
+    perm.require_review_body(case, actor, gettext("分配审核人"))
     if review.state not in (State.ACCEPTED, State.ASSIGNED):
         raise DomainError(
-            "review.assign.state", f"该送审当前为“{review.get_state_display()}”，不能分配审核人。"
+            "review.assign.state",
+            gettext("该送审当前为“%(value)s”，不能分配审核人。") % {"value": review.get_state_display()},
         )
     appointment = check_reviewer(case, reviewer)
     previous = review.reviewer
@@ -482,7 +501,11 @@ def _clean_findings(raw: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
     cleaned: dict[str, tuple[str, str]] = {}
     for aspect, value in raw.items():
         if aspect not in Aspect.values:
-            raise InvalidInput("review.finding.aspect", f"未知的审核内容“{aspect}”。", field="findings")
+            raise InvalidInput(
+                "review.finding.aspect",
+                gettext("未知的审核内容“%(aspect)s”。") % {"aspect": aspect},
+                field="findings",
+            )
         if isinstance(value, Mapping):
             result, notes = value.get("result", ""), value.get("notes", "")
         else:
@@ -490,13 +513,13 @@ def _clean_findings(raw: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
         if not result:
             continue
         if result not in Finding.values:
-            raise InvalidInput("review.finding.result", "审核结论无效。", field=f"findings.{aspect}")
+            raise InvalidInput("review.finding.result", gettext("审核结论无效。"), field=f"findings.{aspect}")
         notes = (notes or "").strip()
         if result == Finding.PROBLEM and not notes:
             label = Aspect(aspect).label
             raise InvalidInput(
                 "review.finding.notes_required",
-                f"“{label}”存在问题的，请写明问题。",
+                gettext("“%(label)s”存在问题的，请写明问题。") % {"label": label},
                 field=f"findings.{aspect}",
             )
         cleaned[aspect] = (result, notes[:5000])
@@ -512,9 +535,12 @@ def _save_findings(review: Review, findings: dict[str, tuple[str, str]]) -> None
 
 def _require_reviewer(review: Review, actor) -> None:
     if not perm.active(actor) or review.reviewer_id != actor.pk:
-        raise Forbidden("review.not_reviewer", "只有被分配的审核人可以办理。")
+        raise Forbidden("review.not_reviewer", gettext("只有被分配的审核人可以办理。"))
     if review.state != State.ASSIGNED:
-        raise DomainError("review.state", f"该审核当前为“{review.get_state_display()}”，不能办理。")
+        raise DomainError(
+            "review.state",
+            gettext("该审核当前为“%(value)s”，不能办理。") % {"value": review.get_state_display()},
+        )
 
 
 @transaction.atomic
@@ -524,7 +550,7 @@ def record_findings(review: Review, *, actor, findings: Mapping[str, Any]) -> Re
     _require_reviewer(review, actor)
     cleaned = _clean_findings(findings)
     if not cleaned:
-        raise InvalidInput("review.finding.empty", "请至少填写一项审核结论。", field="findings")
+        raise InvalidInput("review.finding.empty", gettext("请至少填写一项审核结论。"), field="findings")
     _save_findings(review, cleaned)
     _record(
         "findings",
@@ -552,8 +578,8 @@ def conclude(
     try:
         outcome = Outcome(outcome)
     except ValueError:
-        raise InvalidInput("review.opinion.outcome", "请选择审核意见。", field="outcome") from None
-    opinion = _text(opinion, "opinion", "审核意见")
+        raise InvalidInput("review.opinion.outcome", gettext("请选择审核意见。"), field="outcome") from None
+    opinion = _text(opinion, "opinion", gettext("审核意见"))
     cleaned = _clean_findings(findings or {})
     _save_findings(review, cleaned)
     saved = dict(review.findings.values_list("aspect", "result"))
@@ -561,26 +587,30 @@ def conclude(
     if lacking:
         raise InvalidInput(
             "review.opinion.findings_incomplete",
-            f"审核意见须对全部六项审核内容逐项作出结论，尚缺：{'、'.join(str(x) for x in lacking)}。",
+            gettext("审核意见须对全部六项审核内容逐项作出结论，尚缺：%(value)s。")
+            % {"value": "、".join(str(x) for x in lacking)},
             field="findings",
         )
     problems = [a for a, r in saved.items() if r == Finding.PROBLEM]
     if outcome == Outcome.AGREE and problems:
         raise DomainError(
-            "review.opinion.inconsistent", "审核内容存在问题的，不能出具“同意”意见。", field="outcome"
+            "review.opinion.inconsistent",
+            gettext("审核内容存在问题的，不能出具“同意”意见。"),
+            field="outcome",
         )
     if outcome in (Outcome.AMEND, Outcome.DISAGREE) and not problems:
         raise DomainError(
             "review.opinion.no_problem",
-            "出具“建议修改”或“不同意”意见的，须在审核内容中写明存在的问题。",
+            gettext("出具“建议修改”或“不同意”意见的，须在审核内容中写明存在的问题。"),
             field="outcome",
         )
     today = clock.today()
-    late_reason = _text(late_reason, "late_reason", "逾期说明", required=False)
+    late_reason = _text(late_reason, "late_reason", gettext("逾期说明"), required=False)
     if review.due_on and today > review.due_on and not late_reason:
         raise DomainError(
             "review.opinion.overdue",
-            f"审核期限已于{review.due_on:%Y-%m-%d}届满。请先经负责人批准延长期限，或填写逾期说明后出具意见。",
+            gettext("审核期限已于%(due_on)s届满。请先经负责人批准延长期限，或填写逾期说明后出具意见。")
+            % {"due_on": format(review.due_on, "%Y-%m-%d")},
             field="late_reason",
         )
     review.state, review.outcome, review.opinion = State.CONCLUDED, outcome, opinion
@@ -624,19 +654,23 @@ def extend(review: Review, *, actor, reason: str) -> Review:
     says the extension needs approval."""
     case, review = _lock_review(review)
     if review.state not in CLOCK_STATES:
-        raise DomainError("review.extension.state", "只有受理后、出具意见前的审核可以延长期限。")
+        raise DomainError("review.extension.state", gettext("只有受理后、出具意见前的审核可以延长期限。"))
     today = clock.today()
     rule = _deadline_rule(case, today, "SX-REV-01.extension")
     if rule.extra.get("needs_approval", True):
-        perm.require_head(case, actor, "批准延长审核期限")
+        perm.require_head(case, actor, gettext("批准延长审核期限"))
         if review.reviewer_id == actor.pk:
-            raise Forbidden("review.sod.own_extension", "审核人不能批准延长本人的审核期限。")
+            raise Forbidden("review.sod.own_extension", gettext("审核人不能批准延长本人的审核期限。"))
     elif review.reviewer_id != actor.pk:
-        perm.require_head(case, actor, "延长审核期限")
+        perm.require_head(case, actor, gettext("延长审核期限"))
     allowed = int(rule.extra.get("max_extensions", 1))
     if review.extensions >= allowed:
-        raise DomainError("review.extension.limit", f"审核期限只能延长{allowed}次（{rule.citation}）。")
-    reason = _text(reason, "reason", "延长理由")
+        raise DomainError(
+            "review.extension.limit",
+            gettext("审核期限只能延长%(allowed)s次（%(citation)s）。")
+            % {"allowed": allowed, "citation": rule.citation},
+        )
+    reason = _text(reason, "reason", gettext("延长理由"))
     previous = review.due_on
     due = calendar.due_date(previous, int(rule.value), rule.unit)
     review.due_on, review.due_provisional = due.date, review.due_provisional or due.provisional
@@ -665,12 +699,12 @@ def extend(review: Review, *, actor, reason: str) -> Review:
 def contest(review: Review, *, actor, reasons: str) -> Contest:
     """协调: the case unit disagrees with an opinion and says why; the head decides."""
     case, review = _lock_review(review)
-    perm.require_handler(case, actor, "对审核意见提出异议")
+    perm.require_handler(case, actor, gettext("对审核意见提出异议"))
     if review.state != State.CONCLUDED or review.outcome not in CONTESTABLE:
-        raise DomainError("review.contest.state", "只能对“建议修改”或“不同意”的审核意见提出异议。")
+        raise DomainError("review.contest.state", gettext("只能对“建议修改”或“不同意”的审核意见提出异议。"))
     if review.contests.exists():
-        raise DomainError("review.contest.duplicate", "已对该审核意见提出过异议。")
-    reasons = _text(reasons, "reasons", "异议理由")
+        raise DomainError("review.contest.duplicate", gettext("已对该审核意见提出过异议。"))
+    reasons = _text(reasons, "reasons", gettext("异议理由"))
     row = Contest.objects.create(
         review=review, raised_by=actor, raised_at=clock.now(), reasons=reasons, state=ContestState.PENDING
     )
@@ -688,16 +722,19 @@ def decide_contest(contest: Contest, *, actor, decision: str, reasons: str) -> C
     """负责人决定: uphold the opinion, adopt the case unit's proposal (the review then counts as
     passed, on the head's responsibility), or refer the matter to collective discussion."""
     case, review, contest = _lock_contest(contest)
-    perm.require_head(case, actor, "对审核意见分歧作出决定")
+    perm.require_head(case, actor, gettext("对审核意见分歧作出决定"))
     if review.reviewer_id == actor.pk:
-        raise Forbidden("review.sod.reviewer_head", "审核人不能对本人审核意见的分歧作出决定。")
+        raise Forbidden("review.sod.reviewer_head", gettext("审核人不能对本人审核意见的分歧作出决定。"))
     if contest.state != ContestState.PENDING:
-        raise DomainError("review.contest.not_pending", f"该异议当前为“{contest.get_state_display()}”。")
+        raise DomainError(
+            "review.contest.not_pending",
+            gettext("该异议当前为“%(value)s”。") % {"value": contest.get_state_display()},
+        )
     try:
         decision = HeadDecision(decision)
     except ValueError:
-        raise InvalidInput("review.contest.decision", "请选择处理决定。", field="decision") from None
-    reasons = _text(reasons, "reasons", "决定理由")
+        raise InvalidInput("review.contest.decision", gettext("请选择处理决定。"), field="decision") from None
+    reasons = _text(reasons, "reasons", gettext("决定理由"))
     contest.decided_by, contest.decided_at = actor, clock.now()
     contest.decision, contest.decision_reasons = decision, reasons
     contest.state = ContestState.REFERRED if decision == HeadDecision.REFER else ContestState.RESOLVED
@@ -739,31 +776,39 @@ def hold_discussion(
     """集体讨论 (行政处罚法 Art. 57(2)): chaired by the head, with the attendees, minutes and
     outcome; resolves a referred contest, or is the discussion a complex or serious case needs."""
     case = _lock_case(case)
-    perm.require_head(case, actor, "主持集体讨论")
+    perm.require_head(case, actor, gettext("主持集体讨论"))
     proposal = case.current_proposal
     if proposal is None:
-        raise DomainError("review.discussion.no_proposal", "尚未提出拟处理意见，无可讨论事项。")
+        raise DomainError("review.discussion.no_proposal", gettext("尚未提出拟处理意见，无可讨论事项。"))
     if case.decided_on or case.is_closed:
-        raise DomainError("review.discussion.decided", "案件已作出决定。")
+        raise DomainError("review.discussion.decided", gettext("案件已作出决定。"))
     if contest is not None:
         contest = Contest.objects.select_for_update(of=("self",)).select_related("review").get(pk=contest.pk)
         if contest.review.case_id != case.pk or contest.state != ContestState.REFERRED:
-            raise DomainError("review.discussion.contest_state", "该异议未提交集体讨论，或已处理。")
+            raise DomainError("review.discussion.contest_state", gettext("该异议未提交集体讨论，或已处理。"))
     try:
         outcome = DiscussionOutcome(outcome)
     except ValueError:
-        raise InvalidInput("review.discussion.outcome", "请选择讨论结论。", field="outcome") from None
+        raise InvalidInput(
+            "review.discussion.outcome", gettext("请选择讨论结论。"), field="outcome"
+        ) from None
     if held_on is None or held_on > clock.today():
-        raise InvalidInput("review.discussion.held_on", "讨论日期不能晚于今天。", field="held_on")
-    minutes = _text(minutes, "minutes", "讨论记录")
+        raise InvalidInput("review.discussion.held_on", gettext("讨论日期不能晚于今天。"), field="held_on")
+    minutes = _text(minutes, "minutes", gettext("讨论记录"))
     people = {u.pk: u for u in [actor, *attendees]}
     for person in people.values():
         if person.agency_id != case.agency_id or not person.is_active:
-            raise InvalidInput("review.discussion.attendee", f"{person}不是本机关人员。", field="attendees")
+            raise InvalidInput(
+                "review.discussion.attendee",
+                gettext("%(person)s不是本机关人员。") % {"person": person},
+                field="attendees",
+            )
     needed = _min_attendees(case, held_on)
     if len(people) < needed:
         raise InvalidInput(
-            "review.discussion.quorum", f"集体讨论须至少{needed}名机关负责人参加。", field="attendees"
+            "review.discussion.quorum",
+            gettext("集体讨论须至少%(needed)s名机关负责人参加。") % {"needed": needed},
+            field="attendees",
         )
     row = CollectiveDiscussion.objects.create(
         case=case,
@@ -773,7 +818,9 @@ def hold_discussion(
         fingerprint=proposal.fingerprint,
         held_on=held_on,
         chair=actor,
-        other_attendees=_text(other_attendees, "other_attendees", "其他参加人员", required=False, limit=300),
+        other_attendees=_text(
+            other_attendees, "other_attendees", gettext("其他参加人员"), required=False, limit=300
+        ),
         minutes=minutes,
         outcome=outcome,
         recorded_by=actor,
@@ -863,17 +910,17 @@ def record_responsibility(case: Case, actor, review: Review, discussion: Collect
 
 def _require_agency_head(agency: Agency, actor, what: str) -> None:
     if not perm.active(actor) or not agency_in_scope(actor, agency, CHANGE) or not actor.has_role(Role.HEAD):
-        raise Forbidden("review.not_head", f"只有本机关负责人可以{what}。")
+        raise Forbidden("review.not_head", gettext("只有本机关负责人可以%(what)s。") % {"what": what})
 
 
 @transaction.atomic
 def set_review_body(
     agency: Agency, *, actor, name: str, leader: User | None = None, phone: str = "", note: str = ""
 ) -> ReviewBody:
-    _require_agency_head(agency, actor, "设置法制审核机构")
-    name = _text(name, "name", "机构名称", limit=100)
+    _require_agency_head(agency, actor, gettext("设置法制审核机构"))
+    name = _text(name, "name", gettext("机构名称"), limit=100)
     if leader is not None and (leader.agency_id != agency.pk or not leader.has_role(Role.REVIEWER)):
-        raise InvalidInput("review.body.leader", "负责人须为本机关法制审核人员。", field="leader")
+        raise InvalidInput("review.body.leader", gettext("负责人须为本机关法制审核人员。"), field="leader")
     body, _ = ReviewBody.objects.update_or_create(
         agency=agency,
         defaults={
@@ -906,18 +953,22 @@ def appoint(
     ends_on: dt.date | None = None,
 ) -> Appointment:
     """聘任法律顾问、公职律师 — a reviewer the agency may assign, also from another agency."""
-    _require_agency_head(agency, actor, "聘任法律顾问或公职律师")
+    _require_agency_head(agency, actor, gettext("聘任法律顾问或公职律师"))
     try:
         kind = AppointmentKind(kind)
     except ValueError:
-        raise InvalidInput("review.appointment.kind", "请选择类别。", field="kind") from None
+        raise InvalidInput("review.appointment.kind", gettext("请选择类别。"), field="kind") from None
     if not user.is_legal_adviser:
         raise InvalidInput(
-            "review.appointment.not_adviser", f"{user}未登记为法律顾问或公职律师。", field="user"
+            "review.appointment.not_adviser",
+            gettext("%(user)s未登记为法律顾问或公职律师。") % {"user": user},
+            field="user",
         )
-    basis = _text(basis, "basis", "聘任依据", limit=200)
+    basis = _text(basis, "basis", gettext("聘任依据"), limit=200)
     if ends_on is not None and ends_on < starts_on:
-        raise InvalidInput("review.appointment.dates", "聘期截止日期不能早于起始日期。", field="ends_on")
+        raise InvalidInput(
+            "review.appointment.dates", gettext("聘期截止日期不能早于起始日期。"), field="ends_on"
+        )
     row = Appointment.objects.create(
         agency=agency,
         user=user,
@@ -948,43 +999,47 @@ def _clean_criterion(raw: Mapping[str, Any], index: int) -> dict[str, Any]:
     where = f"criteria.{index}"
 
     def fail(code: str, message: str) -> InvalidInput:
-        return InvalidInput(f"review.catalog.{code}", f"第{index + 1}项：{message}", field=where)
+        return InvalidInput(
+            f"review.catalog.{code}",
+            gettext("第%(value)s项：%(message)s") % {"value": index + 1, "message": message},
+            field=where,
+        )
 
     code = str(raw.get("code") or "").strip()
     if not code or len(code) > 40:
-        raise fail("code", "请填写代码（不超过40字符）。")
+        raise fail("code", gettext("请填写代码（不超过40字符）。"))
     try:
         kind = CriterionKind(raw.get("kind"))
     except ValueError:
-        raise fail("kind", "类型无效。") from None
+        raise fail("kind", gettext("类型无效。")) from None
     description = str(raw.get("description") or "").strip()
     if not description:
-        raise fail("description", "请填写情形。")
+        raise fail("description", gettext("请填写情形。"))
     party_kind = str(raw.get("party_kind") or "")
     if party_kind and party_kind not in PartyKind.values:
-        raise fail("party_kind", "当事人类型无效。")
+        raise fail("party_kind", gettext("当事人类型无效。"))
     try:
         amount = Decimal(str(raw["amount"])) if raw.get("amount") not in (None, "") else None
     except InvalidOperation:
-        raise fail("amount", "金额标准无效。") from None
+        raise fail("amount", gettext("金额标准无效。")) from None
     if kind in (
         CriterionKind.FINE_AT_LEAST,
         CriterionKind.CONFISCATION_AT_LEAST,
         CriterionKind.MAJOR_PROPERTY_COERCION,
     ):
         if amount is None or not amount.is_finite() or amount <= 0:
-            raise fail("amount", "金额标准须为正数。")
+            raise fail("amount", gettext("金额标准须为正数。"))
     else:
         amount = None
     values = [str(v).strip() for v in (raw.get("values") or []) if str(v).strip()]
     allowed = {CriterionKind.PENALTY_TYPE: PenaltyType.values, CriterionKind.FLAG: Flag.values}.get(kind)
     if allowed is not None and (not values or any(v not in allowed for v in values)):
-        raise fail("values", "取值无效。")
+        raise fail("values", gettext("取值无效。"))
     if kind == CriterionKind.CATEGORY_OUTCOME and (not values or any(":" not in v for v in values)):
-        raise fail("values", "取值格式应为“类别:决定”，如 permit:refuse。")
+        raise fail("values", gettext("取值格式应为“类别:决定”，如 permit:refuse。"))
     categories = [str(c) for c in (raw.get("categories") or [])]
     if any(c not in Category.values for c in categories):
-        raise fail("categories", "执法类别无效。")
+        raise fail("categories", gettext("执法类别无效。"))
     return {
         "code": code,
         "kind": kind.value,
@@ -1034,27 +1089,30 @@ def publish_catalog_version(
     """A new version of the agency's catalog (目录清单), in force from a date not in the past; the
     earlier version ends the day before. Every version is kept: that is its history."""
     if not perm.active(actor) or not agency_in_scope(actor, agency, CHANGE):
-        raise Forbidden("review.catalog.forbidden", "只能编制本机关的法制审核目录。")
+        raise Forbidden("review.catalog.forbidden", gettext("只能编制本机关的法制审核目录。"))
     if not actor.roles & {Role.HEAD, Role.REVIEWER}:
-        raise Forbidden("review.catalog.forbidden", "只有负责人或法制审核人员可以编制法制审核目录。")
+        raise Forbidden("review.catalog.forbidden", gettext("只有负责人或法制审核人员可以编制法制审核目录。"))
     if effective_from is None or effective_from < clock.today():
         raise InvalidInput(
-            "review.catalog.retroactive", "施行日期不能早于今天（目录不得溯及既往）。", field="effective_from"
+            "review.catalog.retroactive",
+            gettext("施行日期不能早于今天（目录不得溯及既往）。"),
+            field="effective_from",
         )
     latest = agency.review_catalogs.order_by("-effective_from").first()
     if latest is not None and effective_from <= latest.effective_from:
         raise InvalidInput(
             "review.catalog.not_after_latest",
-            f"施行日期须晚于现行最新版本（第{latest.version}版，{latest.effective_from:%Y-%m-%d}施行）。",
+            gettext("施行日期须晚于现行最新版本（第%(version)s版，%(effective_from)s施行）。")
+            % {"version": latest.version, "effective_from": format(latest.effective_from, "%Y-%m-%d")},
             field="effective_from",
         )
-    source = _text(source, "source", "制定依据", limit=200)
+    source = _text(source, "source", gettext("制定依据"), limit=200)
     cleaned = [_clean_criterion(c, i) for i, c in enumerate(criteria)]
     if not cleaned:
-        raise InvalidInput("review.catalog.empty", "目录至少应有一项情形。", field="criteria")
+        raise InvalidInput("review.catalog.empty", gettext("目录至少应有一项情形。"), field="criteria")
     codes = [c["code"] for c in cleaned]
     if len(set(codes)) != len(codes):
-        raise InvalidInput("review.catalog.duplicate_code", "情形代码不能重复。", field="criteria")
+        raise InvalidInput("review.catalog.duplicate_code", gettext("情形代码不能重复。"), field="criteria")
     catalog = create_review_catalog(
         agency=agency,
         effective_from=effective_from,

@@ -289,7 +289,7 @@ def assign(request, pk: int):
 
     def act():
         if reviewer is None:
-            raise DomainError("review.reviewer.unknown", "请选择审核人。", field="reviewer")
+            raise DomainError("review.reviewer.unknown", _("请选择审核人。"), field="reviewer")
         services.assign(review, actor=request.user, reviewer=reviewer)
 
     form.is_valid()
@@ -480,7 +480,7 @@ def appoint(request, code: str):
         user = User.objects.filter(username=data["user"], is_active=True).first()
         try:
             if user is None:
-                raise DomainError("review.appointment.unknown_user", "未找到该人员。", field="user")
+                raise DomainError("review.appointment.unknown_user", _("未找到该人员。"), field="user")
             services.appoint(
                 agency,
                 actor=request.user,

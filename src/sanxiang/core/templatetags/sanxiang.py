@@ -31,7 +31,7 @@ def deadline_badge(status: str) -> str:
 def yuan(value) -> str:
     if value in (None, ""):
         return "—"
-    return f"{Decimal(value):,.2f} 元"
+    return _("%(value)s 元") % {"value": format(Decimal(value), ",.2f")}
 
 
 @register.filter
