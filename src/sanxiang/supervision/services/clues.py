@@ -232,9 +232,17 @@ def assess(
     transfer_to: Agency | None = None,
     follow_up_owner=None,
     follow_up_agency: Agency | None = None,
+    key_window_end: dt.date | None = None,
+    key_listed: bool = False,
 ) -> Clue:
     """研判 and decide: dismiss (不予处理), transfer (转办), handle (办理: opens a follow-up item), or
-    escalate to key supervision (转重点监督). The next step's due date runs from today."""
+    escalate to key supervision (转重点监督). The next step's due date runs from today.
+
+    Escalating opens the key supervision task (`tasks.open_key_supervision`, window to
+    `key_window_end`, default the key step's due date) in the same transaction when the clue names
+    the agencies concerned; a refusal there (an agency outside the graph) refuses the whole step.
+    A clue naming no agency stays escalated without a task until one is linked and the task is
+    opened from the tasks page (待立项)."""
     clue = _locked(clue)
     require_supervisor(actor, clue.agency)
     if clue.status not in OPEN_STATES and not (
@@ -306,6 +314,10 @@ def assess(
             due_on=due,
             instruction=reason or assessment,
         )
+    if decision == "escalate" and clue.agencies.exclude(pk=actor.agency_id).exists():
+        from sanxiang.supervision.services import tasks
+
+        tasks.open_key_supervision(clue, actor=actor, window_end=key_window_end or due, listed=key_listed)
     return clue
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from sanxiang.cases.models import Case
 from sanxiang.core import clock
-from sanxiang.core.errors import DomainError
+from sanxiang.core.errors import DomainError, InvalidInput
 from sanxiang.core.roles import Role
 from sanxiang.org.models import Agency, User
 from sanxiang.records.models import Entry
@@ -169,6 +169,7 @@ def clue_detail(request, pk):
             "today": clock.today(),
             "history": _history(clue.stream),
             "follow_ups": clue.follow_ups.all(),
+            "key_tasks": clue.key_tasks.all(),
             "findings": clue.findings.all(),
             "duplicates": clue_services.duplicates_of(clue)[:10] if clue.status != ClueStatus.MERGED else [],
             "may_act": may_act and clue.agency_id == request.user.agency_id,
@@ -192,6 +193,15 @@ def _clue_action(request, pk, action, success):
     return redirect("supervision:clue", pk=clue.pk)
 
 
+def _key_window_end(value: str):
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        raise InvalidInput(
+            "supervision.date", _("日期格式应为YYYY-MM-DD。"), field="key_window_end"
+        ) from None
+
+
 @login_required
 @require_POST
 def clue_assess(request, pk):
@@ -211,6 +221,8 @@ def clue_assess(request, pk):
             decision=post.get("decision", ""),
             reason=post.get("reason", ""),
             transfer_to=target,
+            key_window_end=_key_window_end(post.get("key_window_end", "")),
+            key_listed=post.get("listed") == "on",
         ),
         _("研判结论已记录。"),
     )
