@@ -170,6 +170,7 @@ def clue_detail(request, pk):
             "history": _history(clue.stream),
             "follow_ups": clue.follow_ups.all(),
             "key_tasks": clue.key_tasks.all(),
+            "alerts": clue.alerts.select_related("agency", "notified"),
             "findings": clue.findings.all(),
             "duplicates": clue_services.duplicates_of(clue)[:10] if clue.status != ClueStatus.MERGED else [],
             "may_act": may_act and clue.agency_id == request.user.agency_id,
