@@ -24,7 +24,8 @@ from sanxiang.core.scoping import agency_in_scope
 from sanxiang.org.models import Agency
 from sanxiang.supervision.choices import ClueChannel, ClueStatus, FollowUpKind, FollowUpStatus
 from sanxiang.supervision.models import Clue, FollowUp
-from sanxiang.supervision.services.common import record, require_supervisor, step_due, supervising_body
+from sanxiang.supervision.services import push
+from sanxiang.supervision.services.common import require_supervisor, step_due, supervising_body
 
 DECISIONS = {
     "dismiss": ClueStatus.DISMISSED,
@@ -149,8 +150,8 @@ def register_clue(
         updated_by=actor,
     )
     _link(clue, cases=cases, agencies=agencies, officers=officers)
-    record(
-        clue.stream,
+    push.act(
+        clue,
         "clue.registered",
         {
             "number": clue.number,
@@ -203,7 +204,7 @@ def link(clue: Clue, *, actor, cases=(), agencies=(), officers=()) -> Clue:
     if not added:
         raise InvalidInput("supervision.clue.link_empty", "请选择要关联的案件、执法主体或执法人员。")
     _save(clue, actor, [])
-    record(clue.stream, "clue.linked", added, actor=actor, agency=clue.agency)
+    push.act(clue, "clue.linked", added, actor=actor, agency=clue.agency)
     return clue
 
 
@@ -217,7 +218,7 @@ def assign_owner(clue: Clue, *, actor, owner) -> Clue:
     if clue.status == ClueStatus.REGISTERED:
         clue.status = ClueStatus.ASSESSING
     _save(clue, actor, ["owner", "status"])
-    record(clue.stream, "clue.assigned", {"owner": owner.username}, actor=actor, agency=clue.agency)
+    push.act(clue, "clue.assigned", {"owner": owner.username}, actor=actor, agency=clue.agency)
     return clue
 
 
@@ -287,8 +288,8 @@ def assess(
             "closed_at",
         ],
     )
-    record(
-        clue.stream,
+    push.act(
+        clue,
         f"clue.{decision}",
         {
             "assessment": assessment,
@@ -336,8 +337,8 @@ def close_clue(clue: Clue, *, actor, result: str) -> Clue:
     due, citation, _provisional = step_due(clock.today(), "reply", agency=clue.agency)
     clue.step_due_on, clue.step_rule = (None if clue.replied_at else due), citation[:60]
     _save(clue, actor, ["result", "status", "closed_at", "step_due_on", "step_rule"])
-    record(
-        clue.stream,
+    push.act(
+        clue,
         "clue.closed",
         {"result": clue.result, "reply_due_on": due.isoformat(), "rule": citation},
         actor=actor,
@@ -357,7 +358,7 @@ def reply(clue: Clue, *, actor, text: str) -> Clue:
     clue.replied_at = clock.now()
     clue.step_due_on = None
     _save(clue, actor, ["reply_text", "replied_at", "step_due_on"])
-    record(clue.stream, "clue.replied", {"text": clue.reply_text}, actor=actor, agency=clue.agency)
+    push.act(clue, "clue.replied", {"text": clue.reply_text}, actor=actor, agency=clue.agency)
     return clue
 
 
@@ -387,15 +388,15 @@ def merge(duplicate: Clue, *, into: Clue, actor, reason: str) -> Clue:
     duplicate.status, duplicate.merged_into, duplicate.step_due_on = ClueStatus.MERGED, into, None
     _save(duplicate, actor, ["status", "merged_into", "step_due_on"])
     _save(into, actor, [])
-    record(
-        duplicate.stream,
+    push.act(
+        duplicate,
         "clue.merged",
         {"into": into.number, "reason": reason},
         actor=actor,
         agency=duplicate.agency,
     )
-    record(
-        into.stream,
+    push.act(
+        into,
         "clue.absorbed",
         {"duplicate": duplicate.number, "hotline_order_no": duplicate.hotline_order_no, "reason": reason},
         actor=actor,
@@ -481,8 +482,8 @@ def open_follow_up(
         created_by=actor,
         updated_by=actor,
     )
-    record(
-        item.stream,
+    push.act(
+        item,
         "followup.opened",
         {
             "number": item.number,
@@ -519,8 +520,8 @@ def assign_follow_up(
     item.due_on = due_on or item.due_on
     item.status = FollowUpStatus.ASSIGNED
     _fu_save(item, actor, ["owner", "assignee_agency", "due_on", "status"])
-    record(
-        item.stream,
+    push.act(
+        item,
         "followup.assigned",
         {
             "owner": item.owner.username if item.owner else None,
@@ -556,8 +557,8 @@ def respond(item: FollowUp, *, actor, response: str) -> FollowUp:
     item.status = FollowUpStatus.RESPONDED
     _fu_save(item, actor, ["response", "responded_at", "status"])
     late = item.due_on is not None and timezone.localdate(item.responded_at) > item.due_on
-    record(
-        item.stream,
+    push.act(
+        item,
         "followup.responded",
         {"response": item.response, "late": late},
         actor=actor,
@@ -577,5 +578,5 @@ def close_follow_up(item: FollowUp, *, actor, note: str) -> FollowUp:
     item.closed_at = clock.now()
     item.status = FollowUpStatus.CLOSED
     _fu_save(item, actor, ["closing_note", "closed_at", "status"])
-    record(item.stream, "followup.closed", {"note": item.closing_note}, actor=actor, agency=item.agency)
+    push.act(item, "followup.closed", {"note": item.closing_note}, actor=actor, agency=item.agency)
     return item
