@@ -20,7 +20,7 @@ from sanxiang.supervision.models.tasks import SupervisionTask
 from sanxiang.supervision.services import graph, selectors
 from sanxiang.supervision.services import instruments as inst_svc
 from sanxiang.supervision.services import tasks as task_svc
-from sanxiang.supervision.services.reg_common import log_read
+from sanxiang.supervision.services.common import log_read
 
 
 class TaskSerializer(serializers.ModelSerializer):

@@ -31,7 +31,8 @@ from sanxiang.supervision.models.instruments import (
 )
 from sanxiang.supervision.models.tasks import SupervisionTask
 from sanxiang.supervision.services import graph
-from sanxiang.supervision.services.reg_common import due_from_rule, emit, iso, record
+from sanxiang.supervision.services.common import due_from_rule, emit, iso
+from sanxiang.supervision.services.common import record_act as record
 
 ISSUER, TARGET = "issuer", "target"
 

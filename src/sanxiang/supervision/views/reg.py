@@ -25,7 +25,7 @@ from sanxiang.supervision.models.tasks import MemberRole, Method, TaskKind, Task
 from sanxiang.supervision.services import escalation, graph, report, selectors
 from sanxiang.supervision.services import instruments as inst_svc
 from sanxiang.supervision.services import tasks as task_svc
-from sanxiang.supervision.services.reg_common import log_read
+from sanxiang.supervision.services.common import log_read
 
 
 def _staff(request):
