@@ -136,3 +136,22 @@ def test_rule_badge_marks_provisional_defaults(g):
     clue = clues.register_clue(actor=g.city_sup, channel="letters_visits", title="反映", content="内容")
     assert "待核实" in page.get(f"/supervision/clues/{clue.pk}/").content.decode()
     assert "待核实" in page.get("/supervision/instruments/new/").content.decode()
+
+
+def test_badges_where_defaults_are_used(g):
+    from sanxiang.supervision.services import tasks
+
+    page = Client()
+    page.login(username=g.city_sup.username, password=PASSWORD)
+    for url, code in (
+        ("/supervision/clues/", "SX-SUP-01.assess"),
+        ("/supervision/report/", "SX-SUP-13.period"),
+        ("/supervision/evaluations/", "待核实"),
+    ):
+        html = page.get(url).content.decode()
+        assert "待核实" in html and code in html, url
+    task = tasks.create_task(
+        actor=g.city_sup, kind="daily", title="日常监督", scope=[g.county_dept],
+        window_start=dt.date(2026, 3, 10), window_end=dt.date(2026, 4, 10),
+    )  # fmt: skip
+    assert "SX-SUP-12.max_access" in page.get(f"/supervision/tasks/{task.pk}/").content.decode()
