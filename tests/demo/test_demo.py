@@ -150,6 +150,23 @@ def test_full_demo_through_the_command(settings):
     assert cases.filter(opened_at__date__lt=clock.today() - dt.timedelta(days=365)).exists()
     assert checks.all_problems() == []
 
+    # --- 案卷评查 (issue 7): one deliberately incomplete file — walked to closing without its 立案审批表
+    # — is found by the automatic evaluation, scored by a supervisor and sent for rectification
+    from sanxiang.supervision.models import Evaluation
+
+    missing = Evaluation.objects.filter(
+        is_current=True,
+        case__agency__code="yx-scjg",
+        items__rule_code="EV-DOCS",
+        items__message__contains="filing_approval",
+    ).distinct()
+    assert missing.count() == 1
+    incomplete = missing.get()
+    assert incomplete.case.stage == "closed" and incomplete.manual_score is not None
+    assert incomplete.follow_ups.exists()
+    complete = cases.filter(procedure="penalty.general", stage="closed", documents__code="filing_approval")
+    assert complete.exclude(pk=incomplete.case_id).exists()
+
     # --- a second run finds the marker and changes nothing
     before = loader.model_counts()
     again = io.StringIO()

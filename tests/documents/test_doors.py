@@ -178,9 +178,10 @@ def test_api_and_web_are_scoped(client, world):
 
 
 def test_supervisor_reads_but_cannot_issue(world):
-    supervisor_agency = World().agency
+    supervisor_agency = World().agency  # the justice bureau of the same division (supervision graph)
     supervisor_agency.division = world.agency.division
-    supervisor_agency.save(update_fields=["division"])
+    supervisor_agency.is_justice_bureau = True
+    supervisor_agency.save(update_fields=["division", "is_justice_bureau"])
     supervisor = staff(supervisor_agency, Role.SUPERVISOR, certified=False)
     case = general_case(world)
     with pytest.raises(DomainError) as refused:

@@ -178,22 +178,86 @@ def _escalated_clue(g):
     )
 
 
-def test_a_12345_clue_becomes_a_key_task(g):
-    clue = _escalated_clue(g)
-    task = svc.open_key_supervision(clue, actor=g.city_sup, window_end=dt.date(2026, 4, 10), listed=True)
+def test_a_12345_clue_escalated_opens_its_key_task(g):
+    clue = _escalated_clue(g)  # assess → escalate opens the task itself (same transaction)
+    task = clue.key_tasks.get()
     assert task.kind == "key" and task.source_clue == clue and list(task.scope.all()) == [g.county_dept]
+    assert task.window_end == clue.step_due_on  # the key step's due date (SX-SUP-01.key)
     with pytest.raises(DomainError) as refused:
         svc.open_key_supervision(clue, actor=g.city_sup, window_end=dt.date(2026, 4, 10))
     assert refused.value.code == "supervision.task.clue_has_task"
 
 
-def test_web_clue_to_key_task(client, g):
+def test_escalating_a_clue_that_names_no_agency_leaves_it_for_the_tasks_page(client, g):
+    from sanxiang.supervision.services import clues
     from tests.factories import PASSWORD
 
-    clue = _escalated_clue(g)
+    clue = clues.register_clue(
+        actor=g.city_sup, channel="hotline", title="反映重复检查", content="一个月内检查4次",
+        hotline_order_no="20260310004513",
+    )  # fmt: skip
+    clue = clues.assess(clue, actor=g.city_sup, assessment="研判", decision="escalate", reason="典型问题")
+    assert not clue.key_tasks.exists()
     client.login(username=g.city_sup.username, password=PASSWORD)
-    assert clue.number in client.get("/supervision/tasks/").content.decode()
+    assert clue.number in client.get("/supervision/tasks/").content.decode()  # 待立项
+    clues.link(clue, actor=g.city_sup, agencies=[g.county_dept])
     response = client.post(f"/supervision/tasks/from-clue/{clue.pk}/", {"window_end": "2026-04-10"})
     task = SupervisionTask.objects.get(source_clue=clue)
     assert response.status_code == 302 and task.kind == "key"
     assert clue.number in client.get(f"/supervision/tasks/{task.pk}/").content.decode()
+
+
+def test_escalating_to_an_agency_outside_the_graph_saves_nothing(g):
+    from sanxiang.supervision.services import clues
+
+    clue = clues.register_clue(
+        actor=g.county_sup, channel="hotline", title="反映重复检查", content="一个月内检查4次",
+        hotline_order_no="20260310004514", agencies=[g.city_dept],
+    )  # fmt: skip
+    with pytest.raises(DomainError) as refused:
+        clues.assess(clue, actor=g.county_sup, assessment="研判", decision="escalate", reason="典型问题")
+    assert refused.value.code == "supervision.graph.out_of_scope"
+    clue.refresh_from_db()
+    assert clue.status == "registered" and not clue.is_key and not clue.key_tasks.exists()
+
+
+def test_web_escalate_links_clue_and_key_task_both_ways(client, g):
+    from sanxiang.supervision.services import clues
+    from tests.factories import PASSWORD
+
+    clue = clues.register_clue(
+        actor=g.city_sup, channel="hotline", title="反映重复检查", content="一个月内检查4次",
+        hotline_order_no="20260310004515", agencies=[g.county_dept],
+    )  # fmt: skip
+    client.login(username=g.city_sup.username, password=PASSWORD)
+    response = client.post(
+        f"/supervision/clues/{clue.pk}/assess/",
+        {"assessment": "群众反映强烈", "decision": "escalate", "reason": "典型问题",
+         "key_window_end": "2026-12-31", "listed": "on"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    task = SupervisionTask.objects.get(source_clue=clue)
+    assert task.listed and task.window_end == dt.date(2026, 12, 31)
+    assert task.number in client.get(f"/supervision/clues/{clue.pk}/").content.decode()
+    assert clue.number in client.get(f"/supervision/tasks/{task.pk}/").content.decode()
+
+
+def test_api_escalate_returns_the_key_task(g):
+    from rest_framework.test import APIClient
+
+    from sanxiang.supervision.services import clues
+
+    clue = clues.register_clue(
+        actor=g.city_sup, channel="hotline", title="反映重复检查", content="一个月内检查4次",
+        hotline_order_no="20260310004516", agencies=[g.county_dept],
+    )  # fmt: skip
+    api = APIClient()
+    api.force_authenticate(g.city_sup)
+    body = api.post(
+        f"/api/clues/{clue.pk}/assess/",
+        {"assessment": "研判", "decision": "escalate", "reason": "典型问题"},
+        format="json",
+    ).json()
+    task = SupervisionTask.objects.get(source_clue=clue)
+    assert body["status"] == "escalated" and body["key_tasks"] == [task.number]
+    assert api.get(f"/api/supervision-tasks/{task.pk}/").json()["source_clue"] == clue.number

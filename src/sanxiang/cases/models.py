@@ -117,7 +117,12 @@ class Case(AuditedModel):
         constraints = [
             models.UniqueConstraint(fields=["agency", "year", "serial"], name="case_serial_unique")
         ]
-        indexes = [models.Index(fields=["agency", "stage"]), models.Index(fields=["agency", "opened_at"])]
+        indexes = [
+            models.Index(fields=["agency", "stage"]),
+            models.Index(fields=["agency", "opened_at"]),
+            # closed per week, KPIs, scorecard: closed_on ranges per agency (docs/supervision.md)
+            models.Index(fields=["agency", "closed_on"], name="case_agency_closed_idx"),
+        ]
         verbose_name = _("案件")
         verbose_name_plural = _("案件")
 

@@ -1,6 +1,6 @@
 """The documents of the demo: as the loader walks each case, the documents its steps produce are
 issued (numbered, frozen, in the record): notices of rights, decisions, seizure decisions and
-lists, permit decisions, demands, service receipts, closing reports; one number is voided.
+lists, permit decisions, filing approvals, demands, service receipts, closing reports; one number is voided.
 
 Try it after `make run`: open a served penalty case → 执法文书 → 行政处罚决定书 (PDF/DOCX), or
 `sanxiang document <案件编号> 行政处罚决定书 --format pdf -o decision.pdf`.
@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 
 # (procedure pattern, transition) → the templates issued right after it fired
 AFTER = {
+    ("penalty.general", "file"): ["filing_approval"],
     ("penalty.general", "propose"): ["penalty_notice"],
     ("penalty.general", "inspect"): ["inspection_record"],
     ("penalty.general", "interview"): ["interview_record"],
@@ -59,9 +60,30 @@ def issue_for(case, codes: list[str]) -> list[Document]:
     return issued
 
 
+# 案卷评查 needs one deliberately incomplete file: the first penalty case of this agency that the
+# walker means to close gets no 立案审批表, so the automatic evaluation at closing finds it
+# (EV-DOCS, 缺少文书); the supervision demo gives that evaluation a manual score and rectification.
+INCOMPLETE_AGENCY = "yx-scjg"
+
+
+def deliberately_incomplete(case, cast) -> bool:
+    if case.procedure != "penalty.general" or case.agency.code != INCOMPLETE_AGENCY:
+        return False
+    chosen = getattr(cast, "incomplete_case", None)
+    if chosen is None:
+        plan = cast.plan_of(case) if hasattr(cast, "plan_of") else None
+        if plan is None or plan.target != "closed":
+            return False
+        cast.incomplete_case = chosen = case.number
+    return chosen == case.number
+
+
 def _after(case, transition, cast) -> None:
     case.refresh_from_db()
-    issue_for(case, AFTER.get((case.procedure, transition), []))
+    codes = AFTER.get((case.procedure, transition), [])
+    if transition == "file" and deliberately_incomplete(case, cast):
+        codes = [c for c in codes if c != "filing_approval"]
+    issue_for(case, codes)
 
 
 def void_one_number(cast=None) -> DocumentNumber | None:

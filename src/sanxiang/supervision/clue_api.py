@@ -25,6 +25,7 @@ class ClueSerializer(serializers.ModelSerializer):
     agencies = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     officers = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
     owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    key_tasks = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
 
     class Meta:
         model = Clue
@@ -33,7 +34,7 @@ class ClueSerializer(serializers.ModelSerializer):
             "hotline_order_no", "ack_number", "source_ref", "complainant_kind", "complainant_name",
             "complainant_phone", "cases", "agencies", "officers", "model_code", "owner", "step_due_on",
             "step_rule", "assessment", "decision_reason", "transferred_to", "transfer_count", "is_key",
-            "merged_into", "result", "reply_text", "replied_at", "closed_at", "version",
+            "merged_into", "result", "reply_text", "replied_at", "closed_at", "version", "key_tasks",
         ]  # fmt: skip
 
 
@@ -135,6 +136,12 @@ _STEP = inline_serializer(
         "into": serializers.CharField(required=False, help_text="clue number"),
         "owner": serializers.CharField(required=False, help_text="username"),
         "cases": serializers.ListField(child=serializers.CharField(), required=False),
+        "key_window_end": serializers.DateField(
+            required=False, help_text="escalate: the key task's window end"
+        ),
+        "listed": serializers.BooleanField(
+            required=False, help_text="escalate: list the key task (挂牌督办)"
+        ),
     },
 )
 
@@ -158,7 +165,9 @@ class ClueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     ordering_fields = ["received_on", "step_due_on", "id"]
 
     def get_queryset(self):
-        return Clue.objects.restrict(self.request.user).prefetch_related("cases", "agencies", "officers")
+        return Clue.objects.restrict(self.request.user).prefetch_related(
+            "cases", "agencies", "officers", "key_tasks"
+        )
 
     @extend_schema(request=_CLUE_IN, responses=ClueSerializer)
     def create(self, request):
@@ -192,6 +201,8 @@ class ClueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                 decision=str(d.get("decision") or ""),
                 reason=str(d.get("reason") or ""),
                 transfer_to=_pick(Agency, u, "code", d.get("transfer_to"), restrict=False),
+                key_window_end=_date(d.get("key_window_end")),
+                key_listed=d.get("listed") in (True, "true", "on", "1"),
             )
         )
 

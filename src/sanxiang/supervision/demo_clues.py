@@ -7,8 +7,9 @@
 * the enterprise inspection register: one company inspected three times this year, once without
   a plan or basis (乱检查);
 * the clue models and detection rules run by the tick on the demo cases;
-* the incomplete closed case: the lowest-scoring evaluation gets a supervisor's manual score and a
-  rectification item.
+* the deliberately incomplete case (documents demo: one closed penalty case of 云溪市市场监督管理局
+  walked without its 立案审批表): its evaluation at closing shows EV-DOCS (缺少文书) and gets a
+  supervisor's manual score and a rectification item.
 """
 
 from __future__ import annotations
@@ -156,10 +157,14 @@ def _inspections(cast) -> None:
 
 def _incomplete_case(cast) -> None:
     supervisor = cast.users["supervisor"]
+    evaluations = Evaluation.objects.filter(
+        is_current=True, agency=cast.agencies["yx-scjg"], items__isnull=False
+    ).order_by("auto_score", "pk")
+    chosen = getattr(cast, "incomplete_case", None)
     worst = (
-        Evaluation.objects.filter(is_current=True, agency=cast.agencies["yx-scjg"], items__isnull=False)
-        .order_by("auto_score", "pk")
-        .first()
+        (evaluations.filter(case__number=chosen).first() if chosen else None)
+        or evaluations.filter(items__rule_code="EV-DOCS").first()
+        or evaluations.first()
     )
     if worst is None:
         return

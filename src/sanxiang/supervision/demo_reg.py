@@ -271,8 +271,10 @@ def _walk(cast, g) -> None:
         assessment="同类反映近三个月已有3件，涉嫌乱检查、趋利性执法，群众和企业反映强烈。",
         decision="escalate",
         reason="典型问题，转重点监督。",
-    )
-    key = tasks.open_key_supervision(
+        key_window_end=cast.today + dt.timedelta(days=20),
+        key_listed=True,
+    )  # opens the key task when the clue names the agency concerned
+    key = clue.key_tasks.first() or tasks.open_key_supervision(
         clue, actor=city_sup, window_end=cast.today + dt.timedelta(days=20), listed=True
     )
     tasks.declare_recusal(key, user=city_sup, has_conflict=False)

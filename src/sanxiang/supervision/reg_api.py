@@ -20,7 +20,7 @@ from sanxiang.supervision.models.tasks import SupervisionTask
 from sanxiang.supervision.services import graph, selectors
 from sanxiang.supervision.services import instruments as inst_svc
 from sanxiang.supervision.services import tasks as task_svc
-from sanxiang.supervision.services.reg_common import log_read
+from sanxiang.supervision.services.common import log_read
 
 
 class TaskSerializer(serializers.ModelSerializer):
@@ -277,6 +277,37 @@ class InstrumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         )
 
 
+class AlertsView(APIView):
+    """督办预警: instruments escalated automatically for non-response (Art. 41) and overdue clue
+    steps (Art. 39), raised by `sanxiang tick`; the owning organ's scope and the organ one level up.
+    `?all=1` includes acknowledged ones."""
+
+    @extend_schema(responses={200: dict})
+    def get(self, request):
+        from sanxiang.supervision.services import escalation
+
+        if not selectors.is_supervisor(request.user):
+            return Response([])
+        alerts = escalation.alerts_for(request.user, open_only=request.query_params.get("all") != "1")
+        return Response(
+            [
+                {
+                    "kind": a.kind,
+                    "agency": a.agency.code,
+                    "notified": a.notified.code if a.notified_id else None,
+                    "instrument": a.instrument.number if a.instrument_id else None,
+                    "clue": a.clue.number if a.clue_id else None,
+                    "due_on": a.due_on,
+                    "message": a.message,
+                    "rule": a.rule,
+                    "provisional": a.provisional,
+                    "raised_at": a.raised_at,
+                }
+                for a in alerts[:500]
+            ]
+        )
+
+
 class OversightView(APIView):
     """督办台 (Art. 39): overdue items of every supervision organ at or below the user's."""
 
@@ -355,6 +386,7 @@ def _extra():
 
     return [
         path("supervision-oversight/", OversightView.as_view(), name="supervision-oversight"),
+        path("supervision-alerts/", AlertsView.as_view(), name="supervision-alerts"),
         path("supervision-graph/", GraphView.as_view(), name="supervision-graph"),
         path("supervision-registers/push/", RegistersView.as_view(), name="supervision-registers-push"),
     ]

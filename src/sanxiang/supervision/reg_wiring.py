@@ -19,9 +19,11 @@ def _panel(user):
 
 
 def ready() -> None:
-    from sanxiang.core import reports, workbench
+    from sanxiang.core import reports, ticks, workbench
     from sanxiang.core.roles import Role
-    from sanxiang.supervision.services import report
+    from sanxiang.supervision.services import escalation, report
+
+    ticks.register("supervision.escalation", escalation.tick)
 
     workbench.register_nav(
         N_("监督任务"), "supervision:tasks", roles={Role.SUPERVISOR, Role.INVITED_SUPERVISOR}, order=63

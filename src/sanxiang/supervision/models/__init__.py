@@ -1,5 +1,6 @@
 """Supervision models. Each helper's module is imported here (one line each)."""
 
+from sanxiang.supervision.models.alerts import SupervisionAlert  # noqa: F401
 from sanxiang.supervision.models.clues import Clue, FollowUp  # noqa: F401
 from sanxiang.supervision.models.evaluation import (  # noqa: F401
     Evaluation,

@@ -24,7 +24,8 @@ from sanxiang.core.scoping import agency_in_scope
 from sanxiang.org.models import Agency
 from sanxiang.supervision.choices import ClueChannel, ClueStatus, FollowUpKind, FollowUpStatus
 from sanxiang.supervision.models import Clue, FollowUp
-from sanxiang.supervision.services.common import record, require_supervisor, step_due, supervising_body
+from sanxiang.supervision.services import push
+from sanxiang.supervision.services.common import require_supervisor, step_due, supervising_body
 
 DECISIONS = {
     "dismiss": ClueStatus.DISMISSED,
@@ -149,8 +150,8 @@ def register_clue(
         updated_by=actor,
     )
     _link(clue, cases=cases, agencies=agencies, officers=officers)
-    record(
-        clue.stream,
+    push.act(
+        clue,
         "clue.registered",
         {
             "number": clue.number,
@@ -203,7 +204,7 @@ def link(clue: Clue, *, actor, cases=(), agencies=(), officers=()) -> Clue:
     if not added:
         raise InvalidInput("supervision.clue.link_empty", "请选择要关联的案件、执法主体或执法人员。")
     _save(clue, actor, [])
-    record(clue.stream, "clue.linked", added, actor=actor, agency=clue.agency)
+    push.act(clue, "clue.linked", added, actor=actor, agency=clue.agency)
     return clue
 
 
@@ -217,7 +218,7 @@ def assign_owner(clue: Clue, *, actor, owner) -> Clue:
     if clue.status == ClueStatus.REGISTERED:
         clue.status = ClueStatus.ASSESSING
     _save(clue, actor, ["owner", "status"])
-    record(clue.stream, "clue.assigned", {"owner": owner.username}, actor=actor, agency=clue.agency)
+    push.act(clue, "clue.assigned", {"owner": owner.username}, actor=actor, agency=clue.agency)
     return clue
 
 
@@ -232,9 +233,17 @@ def assess(
     transfer_to: Agency | None = None,
     follow_up_owner=None,
     follow_up_agency: Agency | None = None,
+    key_window_end: dt.date | None = None,
+    key_listed: bool = False,
 ) -> Clue:
     """研判 and decide: dismiss (不予处理), transfer (转办), handle (办理: opens a follow-up item), or
-    escalate to key supervision (转重点监督). The next step's due date runs from today."""
+    escalate to key supervision (转重点监督). The next step's due date runs from today.
+
+    Escalating opens the key supervision task (`tasks.open_key_supervision`, window to
+    `key_window_end`, default the key step's due date) in the same transaction when the clue names
+    the agencies concerned; a refusal there (an agency outside the graph) refuses the whole step.
+    A clue naming no agency stays escalated without a task until one is linked and the task is
+    opened from the tasks page (待立项)."""
     clue = _locked(clue)
     require_supervisor(actor, clue.agency)
     if clue.status not in OPEN_STATES and not (
@@ -279,8 +288,8 @@ def assess(
             "closed_at",
         ],
     )
-    record(
-        clue.stream,
+    push.act(
+        clue,
         f"clue.{decision}",
         {
             "assessment": assessment,
@@ -306,6 +315,10 @@ def assess(
             due_on=due,
             instruction=reason or assessment,
         )
+    if decision == "escalate" and clue.agencies.exclude(pk=actor.agency_id).exists():
+        from sanxiang.supervision.services import tasks
+
+        tasks.open_key_supervision(clue, actor=actor, window_end=key_window_end or due, listed=key_listed)
     return clue
 
 
@@ -324,8 +337,8 @@ def close_clue(clue: Clue, *, actor, result: str) -> Clue:
     due, citation, _provisional = step_due(clock.today(), "reply", agency=clue.agency)
     clue.step_due_on, clue.step_rule = (None if clue.replied_at else due), citation[:60]
     _save(clue, actor, ["result", "status", "closed_at", "step_due_on", "step_rule"])
-    record(
-        clue.stream,
+    push.act(
+        clue,
         "clue.closed",
         {"result": clue.result, "reply_due_on": due.isoformat(), "rule": citation},
         actor=actor,
@@ -345,7 +358,7 @@ def reply(clue: Clue, *, actor, text: str) -> Clue:
     clue.replied_at = clock.now()
     clue.step_due_on = None
     _save(clue, actor, ["reply_text", "replied_at", "step_due_on"])
-    record(clue.stream, "clue.replied", {"text": clue.reply_text}, actor=actor, agency=clue.agency)
+    push.act(clue, "clue.replied", {"text": clue.reply_text}, actor=actor, agency=clue.agency)
     return clue
 
 
@@ -375,15 +388,15 @@ def merge(duplicate: Clue, *, into: Clue, actor, reason: str) -> Clue:
     duplicate.status, duplicate.merged_into, duplicate.step_due_on = ClueStatus.MERGED, into, None
     _save(duplicate, actor, ["status", "merged_into", "step_due_on"])
     _save(into, actor, [])
-    record(
-        duplicate.stream,
+    push.act(
+        duplicate,
         "clue.merged",
         {"into": into.number, "reason": reason},
         actor=actor,
         agency=duplicate.agency,
     )
-    record(
-        into.stream,
+    push.act(
+        into,
         "clue.absorbed",
         {"duplicate": duplicate.number, "hotline_order_no": duplicate.hotline_order_no, "reason": reason},
         actor=actor,
@@ -469,8 +482,8 @@ def open_follow_up(
         created_by=actor,
         updated_by=actor,
     )
-    record(
-        item.stream,
+    push.act(
+        item,
         "followup.opened",
         {
             "number": item.number,
@@ -507,8 +520,8 @@ def assign_follow_up(
     item.due_on = due_on or item.due_on
     item.status = FollowUpStatus.ASSIGNED
     _fu_save(item, actor, ["owner", "assignee_agency", "due_on", "status"])
-    record(
-        item.stream,
+    push.act(
+        item,
         "followup.assigned",
         {
             "owner": item.owner.username if item.owner else None,
@@ -544,8 +557,8 @@ def respond(item: FollowUp, *, actor, response: str) -> FollowUp:
     item.status = FollowUpStatus.RESPONDED
     _fu_save(item, actor, ["response", "responded_at", "status"])
     late = item.due_on is not None and timezone.localdate(item.responded_at) > item.due_on
-    record(
-        item.stream,
+    push.act(
+        item,
         "followup.responded",
         {"response": item.response, "late": late},
         actor=actor,
@@ -565,5 +578,5 @@ def close_follow_up(item: FollowUp, *, actor, note: str) -> FollowUp:
     item.closed_at = clock.now()
     item.status = FollowUpStatus.CLOSED
     _fu_save(item, actor, ["closing_note", "closed_at", "status"])
-    record(item.stream, "followup.closed", {"note": item.closing_note}, actor=actor, agency=item.agency)
+    push.act(item, "followup.closed", {"note": item.closing_note}, actor=actor, agency=item.agency)
     return item

@@ -14,6 +14,7 @@ from sanxiang.core.errors import DomainError, InvalidInput
 from sanxiang.org.models import Agency
 from sanxiang.supervision.choices import FindingStatus, MisconductKind, Severity
 from sanxiang.supervision.models import Finding, FindingAmendment
+from sanxiang.supervision.services import push
 from sanxiang.supervision.services.common import record, require_supervisor, supervising_body
 
 AMENDABLE = ("kind", "title", "description", "severity", "evidence", "rule_code", "rule_citation", "status")
@@ -96,8 +97,8 @@ def create_finding(
         created_by=actor,
         updated_by=actor,
     )
-    record(
-        finding.stream,
+    push.act(
+        finding,
         "finding.recorded",
         {
             "number": finding.number,
@@ -163,8 +164,8 @@ def amend_finding(finding: Finding, *, actor, reason: str, changes: dict[str, An
     FindingAmendment.objects.create(
         finding=finding, seq=seq, actor=actor, at=clock.now(), reason=reason, changes=diff
     )
-    record(
-        finding.stream,
+    push.act(
+        finding,
         "finding.amended",
         {"seq": seq, "reason": reason, "changes": diff},
         actor=actor,

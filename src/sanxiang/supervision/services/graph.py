@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from sanxiang.core.errors import DomainError, Forbidden
 from sanxiang.core.roles import Role
+from sanxiang.core.scoping import graph_scope_q
 from sanxiang.org.models import Agency
 
 
@@ -97,7 +98,9 @@ def relation(issuer: Agency, target: Agency) -> Relation | None:
     if issuer.pk == target.pk or issuer.is_justice_office:
         return None
     if _is_supervision_organ(issuer):
-        if not target.division.path.startswith(issuer.division.path):
+        if not (
+            target.division.path.startswith(issuer.division.path) or target.supervising_bureau_id == issuer.pk
+        ):
             return None
         return Relation.VERTICAL if target.vertically_managed else Relation.GOVERNMENT
     node = target
@@ -147,19 +150,11 @@ def check_may_issue(actor, issuer: Agency, target: Agency, kind: str) -> Relatio
 
 
 def visible_agencies_q(agency: Agency | None, prefix: str = "") -> Q:
-    """Agencies (reached by `prefix`) whose supervision items staff of `agency` may see.
-
-    A justice bureau or justice office sees its division's subtree (an office: its township). A
-    department sees itself and its system below it (internal and sector descendants)."""
-    if agency is None:
-        return Q(pk__in=[])
-    p = f"{prefix}__" if prefix else ""
-    if agency.is_justice_bureau or agency.is_justice_office:
-        return Q(**{f"{p}division__path__startswith": agency.division.path})
-    q = Q(**{f"{p}pk": agency.pk})
-    for depth in range(1, 4):
-        q |= Q(**{f"{p}{'parent__' * depth}pk": agency.pk})
-    return q | Q(**{f"{p}entrusted_by__pk": agency.pk})
+    """Agencies (reached by `prefix`) whose supervision items staff of `agency` may see: the same
+    graph scope as case files (`core.scoping.graph_scope_q`, kept in one place). A justice bureau
+    sees its division subtree and the agencies it is set to supervise; a 司法所 only itself (what
+    it is assigned comes through memberships and follow-up items); a department its system."""
+    return graph_scope_q(agency, prefix)
 
 
 def visible_agencies(agency: Agency | None):

@@ -31,7 +31,8 @@ from sanxiang.supervision.models.instruments import (
 )
 from sanxiang.supervision.models.tasks import SupervisionTask
 from sanxiang.supervision.services import graph
-from sanxiang.supervision.services.reg_common import due_from_rule, emit, iso, record
+from sanxiang.supervision.services.common import due_from_rule, emit, iso
+from sanxiang.supervision.services.common import record_act as record
 
 ISSUER, TARGET = "issuer", "target"
 
@@ -300,6 +301,10 @@ def escalate(inst: Instrument, *, actor: User, reason: str) -> Instrument:
     after an opinion, referral for discipline under Art. 41). The instrument ends here."""
     inst = _lock(inst)
     _issuer_side(inst, actor)
+    return _escalate(inst, actor, reason)
+
+
+def _escalate(inst: Instrument, actor, reason: str, **extra) -> Instrument:
     _expect(inst, InstrumentStatus.ISSUED, InstrumentStatus.SERVED, InstrumentStatus.REPORTED)
     if not reason.strip():
         raise InvalidInput("supervision.instrument.reason", _("请说明升级处理的理由。"), field="reason")
@@ -309,8 +314,17 @@ def escalate(inst: Instrument, *, actor: User, reason: str) -> Instrument:
         reason.strip(),
     )
     inst.save(update_fields=["status", "escalated_at", "escalation_reason"])
-    _act(inst, EventKind.ESCALATED, actor, reason.strip())
+    _act(inst, EventKind.ESCALATED, actor, reason.strip(), **extra)
     return inst
+
+
+@transaction.atomic
+def escalate_unanswered(inst: Instrument, *, reason: str, rule: str) -> Instrument:
+    """Automatic escalation by `sanxiang tick` (Art. 41): the target has not reported by its time
+    limit. The act is the issuer's, in the name of the instrument's responsible person (owner);
+    the record says it was automatic and cites the rule parameter."""
+    inst = _lock(inst)
+    return _escalate(inst, inst.owner, reason, automatic=True, rule=rule)
 
 
 @transaction.atomic

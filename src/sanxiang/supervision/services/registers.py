@@ -15,7 +15,7 @@ from sanxiang.core.roles import Role
 from sanxiang.org.models import Agency, User
 from sanxiang.records import services as records
 from sanxiang.supervision.services import graph
-from sanxiang.supervision.services.reg_common import emit, iso
+from sanxiang.supervision.services.common import emit, iso
 
 
 def subject_payload(agency: Agency) -> dict[str, Any]:

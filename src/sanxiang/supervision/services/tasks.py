@@ -25,7 +25,8 @@ from sanxiang.supervision.models.tasks import (
     TaskTemplate,
 )
 from sanxiang.supervision.services import graph
-from sanxiang.supervision.services.reg_common import emit, iso, record
+from sanxiang.supervision.services.common import emit, iso
+from sanxiang.supervision.services.common import record_act as record
 
 
 def _require_supervisor(actor, *, issuing: bool = True) -> Agency:

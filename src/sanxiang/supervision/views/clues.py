@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from sanxiang.cases.models import Case
 from sanxiang.core import clock
-from sanxiang.core.errors import DomainError
+from sanxiang.core.errors import DomainError, InvalidInput
 from sanxiang.core.roles import Role
 from sanxiang.org.models import Agency, User
 from sanxiang.records.models import Entry
@@ -51,6 +51,31 @@ def _run(request, action, success: str):
         return False
     messages.success(request, success)
     return True
+
+
+def _act_on(request, model, pk, action, success: str, url_name: str):
+    """The shape of every POST act on one object: staff only, the object in the user's scope (404
+    otherwise), the service call with its refusal shown as a message, back to the object's page."""
+    _staff(request)
+    obj = _get(model.objects.restrict(request.user), pk)
+    _run(request, lambda: action(obj), success)
+    return redirect(url_name, pk=obj.pk)
+
+
+def _by_pk(model, value):
+    """The row of `model` whose pk is the posted `value`, or None (blank or not a number)."""
+    return model.objects.filter(pk=value).first() if str(value or "").isdigit() else None
+
+
+def _date(value: str, *, field: str | None = None) -> dt.date | None:
+    """A posted ISO date; None when blank. A bad value is None too, or — when `field` is given —
+    a refusal naming the field."""
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        if field is None:
+            return None
+        raise InvalidInput("supervision.date", _("日期格式应为YYYY-MM-DD。"), field=field) from None
 
 
 def _history(stream: str):
@@ -169,6 +194,8 @@ def clue_detail(request, pk):
             "today": clock.today(),
             "history": _history(clue.stream),
             "follow_ups": clue.follow_ups.all(),
+            "key_tasks": clue.key_tasks.all(),
+            "alerts": clue.alerts.select_related("agency", "notified"),
             "findings": clue.findings.all(),
             "duplicates": clue_services.duplicates_of(clue)[:10] if clue.status != ClueStatus.MERGED else [],
             "may_act": may_act and clue.agency_id == request.user.agency_id,
@@ -186,21 +213,14 @@ def clue_detail(request, pk):
 
 
 def _clue_action(request, pk, action, success):
-    _staff(request)
-    clue = _get(Clue.objects.restrict(request.user), pk)
-    _run(request, lambda: action(clue), success)
-    return redirect("supervision:clue", pk=clue.pk)
+    return _act_on(request, Clue, pk, action, success, "supervision:clue")
 
 
 @login_required
 @require_POST
 def clue_assess(request, pk):
     post = request.POST
-    target = (
-        Agency.objects.filter(pk=post.get("transfer_to") or 0).first()
-        if post.get("transfer_to", "").isdigit()
-        else None
-    )
+    target = _by_pk(Agency, post.get("transfer_to"))
     return _clue_action(
         request,
         pk,
@@ -211,6 +231,8 @@ def clue_assess(request, pk):
             decision=post.get("decision", ""),
             reason=post.get("reason", ""),
             transfer_to=target,
+            key_window_end=_date(post.get("key_window_end", ""), field="key_window_end"),
+            key_listed=post.get("listed") == "on",
         ),
         _("研判结论已记录。"),
     )
@@ -219,11 +241,7 @@ def clue_assess(request, pk):
 @login_required
 @require_POST
 def clue_assign(request, pk):
-    owner = (
-        User.objects.filter(pk=request.POST.get("owner") or 0).first()
-        if request.POST.get("owner", "").isdigit()
-        else None
-    )
+    owner = _by_pk(User, request.POST.get("owner"))
     if owner is None:
         messages.error(request, _("请选择承办人。"))
         return redirect("supervision:clue", pk=pk)
@@ -373,28 +391,14 @@ def follow_up_detail(request, pk):
 
 
 def _fu_action(request, pk, action, success):
-    _staff(request)
-    item = _get(FollowUp.objects.restrict(request.user), pk)
-    _run(request, lambda: action(item), success)
-    return redirect("supervision:follow_up", pk=item.pk)
-
-
-def _date(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+    return _act_on(request, FollowUp, pk, action, success, "supervision:follow_up")
 
 
 @login_required
 @require_POST
 def follow_up_assign(request, pk):
     post = request.POST
-    agency = (
-        Agency.objects.filter(pk=post.get("assignee_agency")).first()
-        if post.get("assignee_agency", "").isdigit()
-        else None
-    )
+    agency = _by_pk(Agency, post.get("assignee_agency"))
     return _fu_action(
         request,
         pk,
@@ -485,21 +489,17 @@ def finding_detail(request, pk):
 @login_required
 @require_POST
 def finding_amend(request, pk):
-    _staff(request)
-    finding = _get(Finding.objects.restrict(request.user), pk)
-    changes = {
-        k: request.POST[k]
-        for k in ("status", "kind", "severity", "description")
-        if request.POST.get(k) and request.POST[k] != getattr(finding, k)
-    }
-    _run(
-        request,
-        lambda: finding_services.amend_finding(
+    def amend(finding):
+        changes = {
+            k: request.POST[k]
+            for k in ("status", "kind", "severity", "description")
+            if request.POST.get(k) and request.POST[k] != getattr(finding, k)
+        }
+        return finding_services.amend_finding(
             finding, actor=request.user, reason=request.POST.get("reason", ""), changes=changes
-        ),
-        _("问题已修正。"),
-    )
-    return redirect("supervision:finding", pk=finding.pk)
+        )
+
+    return _act_on(request, Finding, pk, amend, _("问题已修正。"), "supervision:finding")
 
 
 # --- case-file evaluation ------------------------------------------------------------------------
@@ -558,34 +558,34 @@ def evaluation_run(request, case_number):
 @login_required
 @require_POST
 def evaluation_score(request, pk):
-    _staff(request)
-    evaluation = _get(Evaluation.objects.restrict(request.user), pk)
-    _run(
+    return _act_on(
         request,
-        lambda: evaluation_services.add_manual_score(
+        Evaluation,
+        pk,
+        lambda evaluation: evaluation_services.add_manual_score(
             evaluation,
             actor=request.user,
             score=request.POST.get("score", ""),
             comment=request.POST.get("comment", ""),
         ),
         _("人工评查意见已保存。"),
+        "supervision:evaluation",
     )
-    return redirect("supervision:evaluation", pk=evaluation.pk)
 
 
 @login_required
 @require_POST
 def evaluation_rectify(request, pk):
-    _staff(request)
-    evaluation = _get(Evaluation.objects.restrict(request.user), pk)
-    _run(
+    return _act_on(
         request,
-        lambda: evaluation_services.require_rectification(
+        Evaluation,
+        pk,
+        lambda evaluation: evaluation_services.require_rectification(
             evaluation,
             actor=request.user,
             instruction=request.POST.get("instruction", ""),
             due_on=_date(request.POST.get("due_on", "")),
         ),
         _("已发出整改要求。"),
+        "supervision:evaluation",
     )
-    return redirect("supervision:evaluation", pk=evaluation.pk)

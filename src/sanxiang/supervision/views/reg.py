@@ -22,10 +22,10 @@ from sanxiang.records.evidence import store_blob
 from sanxiang.records.models import Entry
 from sanxiang.supervision.models.instruments import InstrumentKind, InstrumentStatus
 from sanxiang.supervision.models.tasks import MemberRole, Method, TaskKind, TaskTemplate
-from sanxiang.supervision.services import graph, report, selectors
+from sanxiang.supervision.services import escalation, graph, report, selectors
 from sanxiang.supervision.services import instruments as inst_svc
 from sanxiang.supervision.services import tasks as task_svc
-from sanxiang.supervision.services.reg_common import log_read
+from sanxiang.supervision.services.common import log_read
 
 
 def _staff(request):
@@ -426,6 +426,7 @@ def instrument_detail(request, pk):
             "issuer_side": issuer_side,
             "target_side": target_side,
             "today": clock.today(),
+            "alerts": inst.alerts.select_related("agency", "notified"),
         },
     )
 
@@ -495,7 +496,13 @@ def oversight(request):
     return render(
         request,
         "supervision/tasks/oversight.html",
-        {"rows": rows, "drill": bool(bureau), "today": clock.today(), "total": sum(r.total for r in rows)},
+        {
+            "rows": rows,
+            "drill": bool(bureau),
+            "today": clock.today(),
+            "total": sum(r.total for r in rows),
+            "alerts": escalation.alerts_for(request.user)[:200],
+        },
     )
 
 
