@@ -99,13 +99,27 @@ def read_csv(data: bytes, *, encoding: str | None = None) -> Table:
 _CELL = re.compile(r"^([A-Z]+)(\d+)$")
 
 
+def _unreadable_xlsx(exc: Exception) -> FileRefused:
+    return FileRefused(f"无法读取 Excel 文件：{type(exc).__name__}。请另存为 .xlsx 后重试。")
+
+
 def read_xlsx(data: bytes) -> Table:
+    """A damaged workbook (a bad ZIP member, corrupt deflate data, broken XML…) is refused like any
+    unreadable file — openpyxl reads lazily, so its errors can surface while the rows are read, and
+    each of them becomes a FileRefused there too (found by tests/security/test_fuzz_parsers.py:
+    a flipped byte gave `zlib.error`, a server error in the import page)."""
+    try:
+        return _read_xlsx(data)
+    except FileRefused:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure of the parser is the file's
+        raise _unreadable_xlsx(exc) from None
+
+
+def _read_xlsx(data: bytes) -> Table:
     from openpyxl import load_workbook
 
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FileRefused(f"无法读取 Excel 文件：{type(exc).__name__}。请另存为 .xlsx 后重试。") from None
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     sheet = workbook.worksheets[0]
     merged = _merged_ranges(data, getattr(sheet, "_worksheet_path", "xl/worksheets/sheet1.xml"))
     if merged:
@@ -120,7 +134,7 @@ def read_xlsx(data: bytes) -> Table:
     while headers and not headers[-1]:
         headers.pop()
 
-    def rows() -> Iterator[Row]:
+    def cells_rows() -> Iterator[Row]:
         for cells in sheet.iter_rows(min_row=2):
             values = []
             for c in cells[: len(headers)]:
@@ -134,6 +148,14 @@ def read_xlsx(data: bytes) -> Table:
                 values.append(c.value)
             if any(v not in (None, "") for v in values):
                 yield cells[0].row, values
+
+    def rows() -> Iterator[Row]:
+        try:
+            yield from cells_rows()
+        except FileRefused:
+            raise
+        except Exception as exc:  # noqa: BLE001 - see read_xlsx
+            raise _unreadable_xlsx(exc) from None
 
     return Table(headers, rows)
 
