@@ -107,9 +107,11 @@ class MatrixWorld:
             .order_by("-n", "pk")
             .first()
         )
-        self.document = _first(Document.objects.filter(case=self.case), "document") if Document.objects.filter(
-            case=self.case
-        ).exists() else _first(Document.objects.filter(case__agency=a), "document")
+        self.document = (
+            _first(Document.objects.filter(case=self.case), "document")
+            if Document.objects.filter(case=self.case).exists()
+            else _first(Document.objects.filter(case__agency=a), "document")
+        )
         self.evidence = _first(Evidence.objects.filter(case__agency=a), "evidence")
         self.review = _first(Review.objects.filter(case__agency=a), "review")
         self.contest = _first(Contest.objects.all(), "contest")

@@ -12,7 +12,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "security.md"
-TOKENS = {"allow", "login", "403", "404", "405", "400"}
+TOKENS = {"allow", "login", "403", "404", "405", "400", "422"}
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,9 @@ def walk(patterns, prefix="", ns=None):
             yield from walk(p.url_patterns, prefix + str(p.pattern), space)
         elif isinstance(p, URLPattern):
             name = f"{ns}:{p.name}" if ns and p.name else p.name
-            yield Route(name or f"{ns + ':' if ns else ''}/{prefix}{p.pattern}", prefix + str(p.pattern), p.callback)
+            yield Route(
+                name or f"{ns + ':' if ns else ''}/{prefix}{p.pattern}", prefix + str(p.pattern), p.callback
+            )
 
 
 def routes() -> list[Route]:

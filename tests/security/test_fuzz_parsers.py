@@ -124,7 +124,12 @@ MAGIC = [
 ]
 
 
-@given(st.one_of(st.binary(max_size=600), st.builds(lambda m, b: m + b, st.sampled_from(MAGIC), st.binary(max_size=400))))
+@given(
+    st.one_of(
+        st.binary(max_size=600),
+        st.builds(lambda m, b: m + b, st.sampled_from(MAGIC), st.binary(max_size=400)),
+    )
+)
 def test_file_type_sniffing_answers_a_type_or_none(head):
     spool = io.BytesIO(head)
     found = sniff.sniff(head[:512], spool)

@@ -37,16 +37,20 @@ def mw(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.test.utils import override_settings
 
     media = tmp_path_factory.mktemp("matrix-media")
-    with django_db_blocker.unblock(), override_settings(
-        MEDIA_ROOT=media, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-    ), clock.frozen(FIXED_NOW):
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            MEDIA_ROOT=media, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+        ),
+        clock.frozen(FIXED_NOW),
+    ):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
             world = MatrixWorld()
             extra_objects(world)
             world.media_root = media
-            assert settings.MEDIA_ROOT == media
+            assert media == settings.MEDIA_ROOT
             yield world
         finally:
             transaction.set_rollback(True)
@@ -94,6 +98,17 @@ def url_of(route, mw) -> str:
     return reverse(key, kwargs=kwargs)
 
 
+# Routes whose answer is the same document for everyone and costs seconds to build (the OpenAPI
+# schema): asked as three actors only (docs/security.md: How the matrix runs).
+SAMPLED = {"api-schema": ("anonymous", "officer", "other_agency")}
+
+
+# Actors for whom A's objects are out of scope: a 403 they get must not show the object either.
+# (A supervisor of A's division gets 403 on a case file until they state a reason — that page names
+# the case they are allowed to ask for.)
+OUTSIDERS = {"anonymous", "other_agency", "other_division", "justice_office"}
+
+
 def observe(mw, clients):
     import time
 
@@ -102,7 +117,7 @@ def observe(mw, clients):
         url = url_of(route, mw)
         row = {}
         started = time.perf_counter()
-        for actor in ACTORS:
+        for actor in SAMPLED.get(route.key, ACTORS):
             response = clients[actor].get(url)
             row[actor] = (classify(response), response.status_code, body(response))
         seen[route.key] = (url, row)
@@ -122,7 +137,11 @@ def test_the_policy_table_covers_every_route():
     assert actors == ACTORS
     uncovered = [r.key for r in R.routes() if R.expectation(r.key, rows) is None]
     assert uncovered == [], "routes the policy table in docs/security.md does not cover"
-    used = {pattern for pattern, _ in rows if any(R.expectation(r.key, [(pattern, {})]) is not None for r in R.routes())}
+    used = {
+        pattern
+        for pattern, _ in rows
+        if any(R.expectation(r.key, [(pattern, {})]) is not None for r in R.routes())
+    }
     assert [p for p, _ in rows if p not in used] == [], "rows matching no route (stale)"
 
 
@@ -131,32 +150,46 @@ def test_every_route_answers_every_actor_as_documented(mw, clients):
     seen = observe(mw, clients)
     if os.environ.get("MATRIX_DISCOVER"):
         for key, (url, row) in seen.items():
-            print(f"| `{key}` | " + " | ".join(row[a][0] for a in ACTORS) + f" |  {url}")
+            print(f"| `{key}` | " + " | ".join(row[a][0] if a in row else "?" for a in ACTORS) + f" |  {url}")
     wrong, leaks = [], []
     for key, (url, row) in seen.items():
         expected = R.expectation(key, rows)
         if expected is None:
             continue  # reported by test_the_policy_table_covers_every_route
-        for actor in ACTORS:
+        for actor in SAMPLED.get(key, ACTORS):
             got, status, text = row[actor]
             if status >= 500 or got != expected[actor]:
                 wrong.append(f"{key} {url} {actor}: expected {expected[actor]}, got {status}")
-            if status in (403, 404):
+            if status == 404 or (status == 403 and actor in OUTSIDERS):
                 leaks += [f"{key} {url} {actor}: {s!r} in the {status} body" for s in mw.secrets if s in text]
     assert wrong == []
     assert leaks == []
 
 
+# POST-only routes anyone may use: logging out and choosing the interface language.
+OPEN_POSTS = {"logout", "admin:logout", "core:language"}
+# POST-only routes without a target object: they act on the actor's own agency (draft its item
+# list, import a task template — refused by the service without the supervisor role), so another
+# agency's user is not a stranger to them; only anonymous is checked.
+OWN_AGENCY_POSTS = {"publicity:draft_item_list", "supervision:template_import"}
+
+
 def test_post_only_routes_refuse_strangers(mw, clients):
     _actors, rows = R.policy()
     wrong = []
-    post_only = [r for r in R.routes() if "405" in (R.expectation(r.key, rows) or {}).values()]
+    post_only = [
+        r
+        for r in R.routes()
+        if "405" in (R.expectation(r.key, rows) or {}).values() and r.key not in OPEN_POSTS
+    ]
     assert len(post_only) > 40
     for route in post_only:
         url = url_of(route, mw)
         anonymous = clients["anonymous"].post(url, {})
         if classify(anonymous) != "login" and anonymous.status_code != 403:
             wrong.append(f"{route.key} anonymous: {anonymous.status_code}")
+        if route.key in OWN_AGENCY_POSTS:
+            continue
         other = clients["other_agency"].post(url, {})
         if other.status_code not in (403, 404):
             wrong.append(f"{route.key} other_agency: {other.status_code}")

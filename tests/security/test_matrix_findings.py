@@ -32,7 +32,9 @@ def test_f2_received_log_is_not_every_supervisors(world, client):
     city = Division.objects.create(code="889900", name="测试市", level=DivisionLevel.CITY)
     county = DivisionFactory(parent=city)
     top = staff(AgencyFactory(division=city, is_justice_bureau=True), Role.SUPERVISOR, certified=False)
-    county_sup = staff(AgencyFactory(division=county, is_justice_bureau=True), Role.SUPERVISOR, certified=False)
+    county_sup = staff(
+        AgencyFactory(division=county, is_justice_bureau=True), Role.SUPERVISOR, certified=False
+    )
     row = _received()
     for user, status in ((county_sup, 404), (top, 200)):
         assert client.login(username=user.username, password=PASSWORD)

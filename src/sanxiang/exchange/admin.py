@@ -59,7 +59,9 @@ class PayloadHiddenAdmin(ReadOnlyAdmin):
     def payload_shape(self, obj):
         payload = obj.payload
         if isinstance(payload, dict):
-            return _("字段：%(keys)s（内容不在管理后台显示）") % {"keys": "、".join(sorted(map(str, payload)))}
+            return _("字段：%(keys)s（内容不在管理后台显示）") % {
+                "keys": "、".join(sorted(map(str, payload)))
+            }
         return _("内容不在管理后台显示")
 
 

@@ -112,7 +112,7 @@ def read_xlsx(data: bytes) -> Table:
         return _read_xlsx(data)
     except FileRefused:
         raise
-    except Exception as exc:  # noqa: BLE001 - any failure of the parser is the file's
+    except Exception as exc:
         raise _unreadable_xlsx(exc) from None
 
 
@@ -154,7 +154,7 @@ def _read_xlsx(data: bytes) -> Table:
             yield from cells_rows()
         except FileRefused:
             raise
-        except Exception as exc:  # noqa: BLE001 - see read_xlsx
+        except Exception as exc:
             raise _unreadable_xlsx(exc) from None
 
     return Table(headers, rows)
