@@ -304,7 +304,7 @@ def verify(path: str, trusted_key: bytes | None = None) -> str:
     """Return a one-line verdict if the dossier is intact; raise Problem otherwise."""
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as error:
+    except DAMAGED as error:  # also NotImplementedError for a mangled "version needed" field
         raise Problem(f"{path}: not a readable ZIP archive ({error})") from None
     with archive:
         names = set(archive.namelist())

@@ -220,3 +220,21 @@ JSON_VALUES = st.recursive(
 @given(value=JSON_VALUES)
 def test_any_json_gives_row_errors_never_an_exception(importer_admin, value):
     _run("agencies", json.dumps(value, ensure_ascii=False).encode(), "a.json", importer_admin)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        (
+            (AGENCY_HEADER + "cg1,测试\x00城管局,测城,行政机关,990901,测试新区,县/区,market\n").encode(),
+            "a.csv",
+        ),
+        (("机关\x00代码" + AGENCY_HEADER[4:]).encode(), "a.csv"),
+        ('[{"机关代码": "cg\\u00001"}]'.encode(), "a.json"),
+    ],
+)
+def test_a_nul_character_is_a_row_error_not_a_database_error(importer_admin, data, name):
+    """Found on PostgreSQL (text cannot hold NUL; the error report echoes the cell)."""
+    run = _run("agencies", data, name, importer_admin)
+    assert run.error_count == 1 and "空字符" in run.errors[0]["reason"]

@@ -79,8 +79,18 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
         ) from None
 
 
+def _refuse_nul(text: str) -> None:
+    """PostgreSQL text cannot hold NUL, and the error report echoes cells: a NUL character would
+    turn a row error into a server error (found by tests/security/test_fuzz_parsers.py on PG)."""
+    at = text.find("\x00")
+    if at >= 0:
+        line = text.count("\n", 0, at) + 1
+        raise FileRefused(f"第 {line} 行含有空字符（NUL），不是有效的文本文件。", row=line)
+
+
 def read_csv(data: bytes, *, encoding: str | None = None) -> Table:
     text, used = decode(data, encoding)
+    _refuse_nul(text)
     lines = text.splitlines(keepends=True)
     if not lines or not lines[0].strip():
         raise FileRefused("文件为空或缺少表头。")
@@ -175,6 +185,8 @@ def read_json(data: bytes) -> Table:
         parsed = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise FileRefused(f"JSON 文件无法解析：{exc}") from None
+    if "\\u0000" in data.decode("utf-8-sig").lower():
+        raise FileRefused("JSON 文件含有空字符（\\u0000），不是有效的文本。")
     items = parsed.get("rows") if isinstance(parsed, dict) else parsed
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         raise FileRefused("JSON 文件应为对象数组，或含 rows 数组的对象。")
