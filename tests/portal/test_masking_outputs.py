@@ -5,6 +5,7 @@ record entry. The response safety net is switched off here, so the masking itsel
 
 import datetime as dt
 import itertools
+import json
 from unittest import mock
 
 import pytest
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 
 from sanxiang.cases import services as case_services
 from sanxiang.core.identifiers import make_id_number
+from sanxiang.exchange import publications
 from sanxiang.portal import api, public
 from sanxiang.publicity.models import PublicDecision
 from sanxiang.records.models import Entry
@@ -47,6 +49,13 @@ def outputs(client, decision) -> dict[str, str]:
             "csv": client.get("/api/open/decisions.csv").content.decode("utf-8-sig"),
             "atom": client.get("/portal/decisions/feed.atom").content.decode(),
             "record": Entry.objects.filter(kind="publication.published").order_by("-seq").first().body,
+            # added by the security review (issue 10): the agency's public page, the open-data page,
+            # the annual-report list, and the 双公示 exchange feeds built from the snapshots
+            "agency": client.get(f"/portal/agencies/{decision.agency_code}/").content.decode(),
+            "open_data": client.get("/portal/open-data/").content.decode(),
+            "reports": client.get("/portal/reports/").content.decode(),
+            "feed_penalty": json.dumps(list(publications.rows("penalty")), ensure_ascii=False, default=str),
+            "feed_permit": json.dumps(list(publications.rows("permit")), ensure_ascii=False, default=str),
         }
 
 

@@ -199,17 +199,18 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(request=CorrectSerializer, responses={201: DocumentDetailSerializer})
     @action(detail=True, methods=["post"])
     def correct(self, request, pk=None):
+        document = self.get_object()  # scope first: out of scope is 404 whatever the body
         body = CorrectSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        new = services.correct(self.get_object(), actor=request.user, **body.validated_data)
+        new = services.correct(document, actor=request.user, **body.validated_data)
         return Response(DocumentDetailSerializer(new).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=VoidSerializer, responses={200: DocumentSerializer})
     @action(detail=True, methods=["post"], url_path="void-number")
     def void_number(self, request, pk=None):
+        document = self.get_object()  # scope first
         body = VoidSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        document = self.get_object()
         if document.number is None:
             raise InvalidInput("documents.number.none", _("该文书没有文号。"))
         services.void_number(document.number, actor=request.user, reason=body.validated_data["reason"])
@@ -219,11 +220,12 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(request=ServeSerializer, responses={201: ServiceSerializer})
     @action(detail=True, methods=["post"])
     def services(self, request, pk=None):
+        document = self.get_object()  # scope first
         body = ServeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         proofs = _uploads(data.pop("proofs", []))
-        record = services.record_service(self.get_object(), actor=request.user, proofs=proofs, **data)
+        record = services.record_service(document, actor=request.user, proofs=proofs, **data)
         return Response(ServiceSerializer(record).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

@@ -4,6 +4,8 @@ the services (retry/skip/replay in the exchange pages, tokens with `sanxiang man
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sanxiang.exchange.models import (
     Delivery,
@@ -45,8 +47,26 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class PayloadHiddenAdmin(ReadOnlyAdmin):
+    """Message payloads can hold personal data (parties' names, ID numbers, addresses), and the
+    admin site is not a logged, scoped door: it shows the payload's shape, never its values
+    (security review finding F4). The scoped, logged doors are the exchange pages and API."""
+
+    exclude = ["payload"]
+    readonly_fields = ["payload_shape"]
+
+    @admin.display(description=gettext_lazy("内容（已隐藏）"))
+    def payload_shape(self, obj):
+        payload = obj.payload
+        if isinstance(payload, dict):
+            return _("字段：%(keys)s（内容不在管理后台显示）") % {
+                "keys": "、".join(sorted(map(str, payload)))
+            }
+        return _("内容不在管理后台显示")
+
+
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(ReadOnlyAdmin):
+class OutboxMessageAdmin(PayloadHiddenAdmin):
     list_display = ["id", "topic", "key", "key_seq", "agency", "created_at"]
     list_filter = ["topic"]
     search_fields = ["key"]
@@ -59,7 +79,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ReceivedMessage)
-class ReceivedMessageAdmin(ReadOnlyAdmin):
+class ReceivedMessageAdmin(PayloadHiddenAdmin):
     list_display = ["received_at", "source", "topic", "key", "key_seq"]
     list_filter = ["source", "topic"]
     search_fields = ["key"]

@@ -85,8 +85,20 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
         ) from None
 
 
+def _refuse_nul(text: str) -> None:
+    """PostgreSQL text cannot hold NUL, and the error report echoes cells: a NUL character would
+    turn a row error into a server error (found by tests/security/test_fuzz_parsers.py on PG)."""
+    at = text.find("\x00")
+    if at >= 0:
+        line = text.count("\n", 0, at) + 1
+        raise FileRefused(
+            _("第 %(line)s 行含有空字符（NUL），不是有效的文本文件。") % {"line": line}, row=line
+        )
+
+
 def read_csv(data: bytes, *, encoding: str | None = None) -> Table:
     text, used = decode(data, encoding)
+    _refuse_nul(text)
     lines = text.splitlines(keepends=True)
     if not lines or not lines[0].strip():
         raise FileRefused(_("文件为空或缺少表头。"))
@@ -105,15 +117,29 @@ def read_csv(data: bytes, *, encoding: str | None = None) -> Table:
 _CELL = re.compile(r"^([A-Z]+)(\d+)$")
 
 
+def _unreadable_xlsx(exc: Exception) -> FileRefused:
+    return FileRefused(
+        _("无法读取 Excel 文件：%(error)s。请另存为 .xlsx 后重试。") % {"error": type(exc).__name__}
+    )
+
+
 def read_xlsx(data: bytes) -> Table:
+    """A damaged workbook (a bad ZIP member, corrupt deflate data, broken XML…) is refused like any
+    unreadable file — openpyxl reads lazily, so its errors can surface while the rows are read, and
+    each of them becomes a FileRefused there too (found by tests/security/test_fuzz_parsers.py:
+    a flipped byte gave `zlib.error`, a server error in the import page)."""
+    try:
+        return _read_xlsx(data)
+    except FileRefused:
+        raise
+    except Exception as exc:
+        raise _unreadable_xlsx(exc) from None
+
+
+def _read_xlsx(data: bytes) -> Table:
     from openpyxl import load_workbook
 
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FileRefused(
-            _("无法读取 Excel 文件：%(error)s。请另存为 .xlsx 后重试。") % {"error": type(exc).__name__}
-        ) from None
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     sheet = workbook.worksheets[0]
     merged = _merged_ranges(data, getattr(sheet, "_worksheet_path", "xl/worksheets/sheet1.xml"))
     if merged:
@@ -131,7 +157,7 @@ def read_xlsx(data: bytes) -> Table:
     while headers and not headers[-1]:
         headers.pop()
 
-    def rows() -> Iterator[Row]:
+    def cells_rows() -> Iterator[Row]:
         for cells in sheet.iter_rows(min_row=2):
             values = []
             for c in cells[: len(headers)]:
@@ -148,6 +174,14 @@ def read_xlsx(data: bytes) -> Table:
                 values.append(c.value)
             if any(v not in (None, "") for v in values):
                 yield cells[0].row, values
+
+    def rows() -> Iterator[Row]:
+        try:
+            yield from cells_rows()
+        except FileRefused:
+            raise
+        except Exception as exc:
+            raise _unreadable_xlsx(exc) from None
 
     return Table(headers, rows)
 
@@ -167,6 +201,8 @@ def read_json(data: bytes) -> Table:
         parsed = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise FileRefused(_("JSON 文件无法解析：%(exc)s") % {"exc": exc}) from None
+    if "\\u0000" in data.decode("utf-8-sig").lower():
+        raise FileRefused(_("JSON 文件含有空字符（\\u0000），不是有效的文本。"))
     items = parsed.get("rows") if isinstance(parsed, dict) else parsed
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         raise FileRefused(_("JSON 文件应为对象数组，或含 rows 数组的对象。"))

@@ -37,9 +37,23 @@ def endpoints_visible_to(user) -> QuerySet[Endpoint]:
     return Endpoint.objects.all() if can_view(user) else Endpoint.objects.none()
 
 
+def sees_whole_instance(user) -> bool:
+    """A supervisor whose agency sits at the top of this instance's division tree (the city's or
+    province's justice bureau): their scope is every agency here."""
+    if not (getattr(user, "is_authenticated", False) and user.has_role(Role.SUPERVISOR)):
+        return False
+    agency = getattr(user, "agency", None)
+    return agency is not None and agency.division.parent_id is None
+
+
 def received_visible_to(user) -> QuerySet[ReceivedMessage]:
-    """The received log: what other instances pushed to this one (the provincial view)."""
-    return ReceivedMessage.objects.all() if can_view(user) else ReceivedMessage.objects.none()
+    """The received log: what other instances pushed to this one (the provincial view). Its
+    messages carry no agency of this instance to scope by, and their payloads may hold personal
+    data, so it is the operator's and the top-level supervisor's only — a county or township
+    supervisor does not read the whole city's inbound traffic (security review finding F2)."""
+    if is_operator(user) or sees_whole_instance(user):
+        return ReceivedMessage.objects.all()
+    return ReceivedMessage.objects.none()
 
 
 def imports_visible_to(user) -> QuerySet[ImportRun]:

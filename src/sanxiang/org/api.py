@@ -70,7 +70,7 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
 class OfficerViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = OfficerSerializer
     lookup_field = "username"
-    filterset_fields = {"agency__code": ["exact"]}
+    filterset_fields = {"agency": ["exact"], "agency__code": ["exact"]}  # ?agency=<id> or ?agency__code=
     ordering_fields = ["username"]
 
     def get_queryset(self):

@@ -142,8 +142,16 @@ def _first_ids(query: QuerySet[PublicDecision]) -> list[int]:
 
     try:
         with transaction.atomic(), connection.cursor() as cursor:
+            # SET LOCAL outlives the savepoint up to the outermost transaction: restore the timeout,
+            # or every later statement of an enclosing transaction runs under 50 ms (found by the
+            # API contract test on PostgreSQL once a later request did a lookup in the same test
+            # transaction). A cancelled plan rolls the savepoint back, which restores it anyway.
+            cursor.execute("SHOW statement_timeout")
+            before = cursor.fetchone()[0]
             cursor.execute(f"SET LOCAL statement_timeout = {PG_FIRST_PLAN_MS}")
-            return list(query.values_list("id", flat=True)[:limit])
+            ids = list(query.values_list("id", flat=True)[:limit])
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [before])
+            return ids
     except OperationalError:  # QueryCanceled: a rare term; let the trigram index find it
         by_bitmap = query.extra(
             select={"unordered_id": "publicity_publicdecision.id + 0"}, order_by=["-unordered_id"]

@@ -118,6 +118,7 @@ def _run(request, pk, action):
 @login_required
 @require_POST
 def edit(request, pk):
+    _pub_or_404(request, pk)  # scope first: out of scope is 404 whatever the form holds
     form = EditForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("输入有误，请检查。"))

@@ -295,8 +295,9 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(request=RefuseInput, responses={200: ReviewSerializer})
     @action(detail=True, methods=["post"])
     def refuse(self, request, pk=None):
+        review = self.get_object()  # scope first: out of scope is 404 whatever the body
         data = _valid(RefuseInput, request)
-        return self._done(services.refuse(self.get_object(), actor=request.user, **data))
+        return self._done(services.refuse(review, actor=request.user, **data))
 
     @extend_schema(request=AssignInput, responses={200: ReviewSerializer})
     @action(detail=True, methods=["post"])
@@ -321,20 +322,23 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(request=ConcludeInput, responses={200: ReviewSerializer})
     @action(detail=True, methods=["post"])
     def conclude(self, request, pk=None):
+        review = self.get_object()  # scope first
         data = _valid(ConcludeInput, request)
-        return self._done(services.conclude(self.get_object(), actor=request.user, **data))
+        return self._done(services.conclude(review, actor=request.user, **data))
 
     @extend_schema(request=ReasonInput, responses={200: ReviewSerializer})
     @action(detail=True, methods=["post"])
     def extend(self, request, pk=None):
+        review = self.get_object()  # scope first
         data = _valid(ReasonInput, request)
-        return self._done(services.extend(self.get_object(), actor=request.user, reason=data["reason"]))
+        return self._done(services.extend(review, actor=request.user, reason=data["reason"]))
 
     @extend_schema(request=ReasonInput, responses={201: ContestSerializer})
     @action(detail=True, methods=["post"])
     def contest(self, request, pk=None):
+        review = self.get_object()  # scope first
         data = _valid(ReasonInput, request)
-        row = services.contest(self.get_object(), actor=request.user, reasons=data["reason"])
+        row = services.contest(review, actor=request.user, reasons=data["reason"])
         return Response(ContestSerializer(row).data, status=201)
 
     @extend_schema(request=None, responses={200: dict})

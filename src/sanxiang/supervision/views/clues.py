@@ -241,6 +241,8 @@ def clue_assess(request, pk):
 @login_required
 @require_POST
 def clue_assign(request, pk):
+    _staff(request)
+    _get(Clue.objects.restrict(request.user), pk)  # scope first: out of scope is 404 whatever the form holds
     owner = _by_pk(User, request.POST.get("owner"))
     if owner is None:
         messages.error(request, _("请选择承办人。"))
@@ -280,6 +282,8 @@ def clue_reply(request, pk):
 @login_required
 @require_POST
 def clue_merge(request, pk):
+    _staff(request)
+    _get(Clue.objects.restrict(request.user), pk)  # scope first
     into = Clue.objects.restrict(request.user).filter(number=request.POST.get("into", "").strip()).first()
     if into is None:
         messages.error(request, _("未找到要合并到的线索编号。"))
