@@ -161,6 +161,10 @@ def start_server(port: int, *, page_cache: bool = True) -> subprocess.Popen:
     env = {
         **os.environ,
         "SANXIANG_PORTAL_CACHE_SECONDS": "30" if page_cache else "0",
+        # one load generator on one address: the per-address limits would answer 429 (fast) instead
+        # of the page being measured
+        "SANXIANG_RATE_PORTAL": "10000000/min",
+        "SANXIANG_RATE_PORTAL_SEARCH": "10000000/min",
         "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}",
         "DJANGO_SETTINGS_MODULE": "sanxiang.settings",
     }

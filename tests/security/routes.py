@@ -214,7 +214,7 @@ def _admin_kwargs(route: Route, names, w) -> dict[str, str]:
     out = {}
     model_admin = _model_admin(route)
     for name in names:
-        if name == "object_id":
+        if name in ("object_id", "pk"):  # pk: django-otp's device QR/config pages
             obj = w.admin_object(model_admin.model) if model_admin else None
             out[name] = str(obj.pk) if obj is not None else "1"
         elif name == "content_type_id":

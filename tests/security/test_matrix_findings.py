@@ -79,7 +79,7 @@ def test_f4_admin_does_not_show_message_payloads(world, client):
 
 def test_officers_api_filters_by_agency_id(world):
     """`/api/officers/?agency=<id>` ignored the filter."""
-    supervisor_agency = AgencyFactory(division=world.agency.division)
+    supervisor_agency = AgencyFactory(division=world.agency.division, is_justice_bureau=True)
     other = AgencyFactory(division=world.agency.division)
     staff(other, Role.OFFICER)
     boss = staff(supervisor_agency, Role.SUPERVISOR, certified=False)

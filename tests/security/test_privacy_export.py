@@ -25,7 +25,8 @@ def subject(world):
 
 def test_a_supervisor_in_scope_exports_and_it_is_logged(world, subject):
     party, case = subject
-    boss = staff(AgencyFactory(division=world.agency.division), Role.SUPERVISOR, certified=False)
+    bureau = AgencyFactory(division=world.agency.division, is_justice_bureau=True)
+    boss = staff(bureau, Role.SUPERVISOR, certified=False)
     data = privacy.export(boss, id_number=party.id_number, reason="依申请答复 2026-01", door="test")
     assert [p["name"] for p in data["parties"]] == ["王小明"]
     assert [c["number"] for c in data["cases"]] == [case.number]
