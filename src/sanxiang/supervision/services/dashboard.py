@@ -464,7 +464,7 @@ def publication(cases, agencies, p: Period, agency: str) -> Chart:
             {
                 "month": m,
                 **{k: c[k] for k in names},
-                "rate": f"{c['on_time'] / denominator * 100:.1f}%" if denominator else scorecard.NO_DATA,
+                "rate": f"{c['on_time'] / denominator * 100:.1f}%" if denominator else _(scorecard.NO_DATA),
             }
         )
     option = {
@@ -511,7 +511,7 @@ def av(agencies, p: Period, agency: str) -> Chart:
                 "agency": names[agency_id].name,
                 "covered": c["covered"],
                 "missing": c["missing"],
-                "rate": f"{c['covered'] / total * 100:.1f}%" if total else scorecard.NO_DATA,
+                "rate": f"{c['covered'] / total * 100:.1f}%" if total else _(scorecard.NO_DATA),
                 "_code": names[agency_id].code,
             }
         )
