@@ -3,6 +3,7 @@ user's scope, and the same steps as the pages through the same services (errors 
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -106,7 +107,7 @@ def _pick(model, user, field: str, value, *, restrict: bool = True):
     qs = model.objects.restrict(user) if restrict else model.objects.all()
     obj = qs.filter(**{field: value}).first()
     if obj is None:
-        raise InvalidInput("supervision.lookup", f"未找到“{value}”。", field=field)
+        raise InvalidInput("supervision.lookup", _("未找到“%(value)s”。") % {"value": value}, field=field)
     return obj
 
 
@@ -154,7 +155,7 @@ def _date(value):
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise InvalidInput("supervision.date", "日期格式应为YYYY-MM-DD。") from None
+        raise InvalidInput("supervision.date", _("日期格式应为YYYY-MM-DD。")) from None
 
 
 class ClueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -250,7 +251,7 @@ class ClueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
 
 def _missing(field: str):
-    raise InvalidInput("supervision.missing", "缺少必填项。", field=field)
+    raise InvalidInput("supervision.missing", _("缺少必填项。"), field=field)
 
 
 _FU_STEP = inline_serializer(

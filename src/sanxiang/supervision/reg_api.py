@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -66,13 +67,15 @@ def _date(data, name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise InvalidInput("supervision.date", "日期格式应为YYYY-MM-DD。", field=name) from None
+        raise InvalidInput("supervision.date", _("日期格式应为YYYY-MM-DD。"), field=name) from None
 
 
 def _agency(code, field: str) -> Agency:
     agency = Agency.objects.filter(code=str(code or "")).first()
     if agency is None:
-        raise InvalidInput("supervision.lookup", f"未找到执法主体“{code}”。", field=field)
+        raise InvalidInput(
+            "supervision.lookup", _("未找到执法主体“%(code)s”。") % {"code": code}, field=field
+        )
     return agency
 
 
@@ -116,7 +119,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         def add(task, d):
             user = User.objects.filter(username=_text(d, "user")).first()
             if user is None:
-                raise InvalidInput("supervision.lookup", "未找到该人员。", field="user")
+                raise InvalidInput("supervision.lookup", _("未找到该人员。"), field="user")
             task_svc.add_member(
                 task,
                 actor=request.user,
@@ -198,7 +201,7 @@ class InstrumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         if d.get("task"):
             task = selectors.tasks_visible_to(request.user).filter(number=_text(d, "task")).first()
             if task is None:
-                raise InvalidInput("supervision.lookup", "未找到该监督任务。", field="task")
+                raise InvalidInput("supervision.lookup", _("未找到该监督任务。"), field="task")
         inst = inst_svc.issue(
             actor=request.user,
             kind=_text(d, "kind"),
@@ -235,7 +238,7 @@ class InstrumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             objection = inst.events.filter(pk=d.get("objection") or None, kind="objection").first()
             if objection is None:
                 raise InvalidInput(
-                    "supervision.instrument.objection", "请选择本文书的异议。", field="objection"
+                    "supervision.instrument.objection", _("请选择本文书的异议。"), field="objection"
                 )
             inst_svc.reply(inst, actor=request.user, objection=objection, text=_text(d, "text"))
 

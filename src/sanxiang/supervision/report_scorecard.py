@@ -9,6 +9,8 @@ import json
 from pathlib import Path
 from typing import TextIO
 
+from django.utils.translation import gettext as _
+
 from sanxiang.core.errors import InvalidInput
 
 HELP = "三项制度考评（各执法主体各项指标、目标值与计算口径，年终考核用）"
@@ -26,14 +28,15 @@ def build(year: int, codes: list[str]):
     from sanxiang.supervision.services import scorecard
 
     if not 1990 <= year <= 2999:
-        raise InvalidInput("supervision.scorecard.year", "年度无效。")
+        raise InvalidInput("supervision.scorecard.year", _("年度无效。"))
     agencies = Agency.objects.select_related("division")
     if codes:
         agencies = agencies.filter(code__in=codes)
         missing = set(codes) - set(agencies.values_list("code", flat=True))
         if missing:
             raise InvalidInput(
-                "supervision.scorecard.agency", f"未找到执法主体：{'、'.join(sorted(missing))}"
+                "supervision.scorecard.agency",
+                _("未找到执法主体：%(codes)s") % {"codes": "、".join(sorted(missing))},
             )
     date_from, date_to = scorecard.year_bounds(year)
     return scorecard.compute(scorecard.assessed_agencies(agencies), date_from, date_to), date_from, date_to
@@ -65,13 +68,25 @@ def _write_workbook(cards, path: Path) -> None:
 
     book = Workbook(write_only=True)
     columns, rows = scorecard.table(cards)
-    sheet = book.create_sheet("排名")
+    sheet = book.create_sheet(_("排名"))
     sheet.append([label for _k, label in columns])
     for row in rows:
         sheet.append([cell(row.get(k)) for k, _l in columns])
-    detail = book.create_sheet("指标明细")
+    detail = book.create_sheet(_("指标明细"))
     detail.append(
-        ["执法主体", "指标", "值", "分子", "分母", "目标", "是否达标", "权重", "得分", "计算口径", "依据"]
+        [
+            _("执法主体"),
+            _("指标"),
+            _("值"),
+            _("分子"),
+            _("分母"),
+            _("目标"),
+            _("是否达标"),
+            _("权重"),
+            _("得分"),
+            _("计算口径"),
+            _("依据"),
+        ]
     )
     for card in cards:
         for ind in card.indicators:
@@ -83,7 +98,7 @@ def _write_workbook(cards, path: Path) -> None:
                     ind.numerator,
                     ind.denominator,
                     ind.target_display,
-                    {True: "是", False: "否", None: scorecard.NO_DATA}[ind.met],
+                    {True: _("是"), False: _("否"), None: _(scorecard.NO_DATA)}[ind.met],
                     ind.weight,
                     "" if ind.score is None else round(ind.score, 2),
                     ind.definition,

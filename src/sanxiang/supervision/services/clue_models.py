@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop as N_
 
 from sanxiang.catalog import rules
 from sanxiang.core import calendar, clock
@@ -60,8 +61,8 @@ def _p(code: str, today: dt.date):
 
 @model(
     "CM-UNPUBLISHED",
-    "执法决定未按时公示",
-    "事后公开的执法决定已过公示期限仍未发布",
+    N_("执法决定未按时公示"),
+    N_("事后公开的执法决定已过公示期限仍未发布"),
     "国办发〔2018〕118号（7个工作日内公开，DESIGN.md I3）",
 )
 def decisions_not_published(today: dt.date) -> Iterable[Hit]:
@@ -82,8 +83,8 @@ def decisions_not_published(today: dt.date) -> Iterable[Hit]:
 
 @model(
     "CM-REVIEW-OVERDUE",
-    "法制审核逾期",
-    "法制审核超过审核期限仍未出具意见",
+    N_("法制审核逾期"),
+    N_("法制审核超过审核期限仍未出具意见"),
     "rules.md REV-01/SX-REV-01（审核时限）",
 )
 def overdue_reviews(today: dt.date) -> Iterable[Hit]:
@@ -102,8 +103,8 @@ def overdue_reviews(today: dt.date) -> Iterable[Hit]:
 
 @model(
     "CM-UNDER-THRESHOLD",
-    "罚款金额略低于法制审核标准",
-    "罚款金额落在审核目录金额标准之下的预警区间（可能规避法制审核）",
+    N_("罚款金额略低于法制审核标准"),
+    N_("罚款金额落在审核目录金额标准之下的预警区间（可能规避法制审核）"),
     "法制审核目录（REV-05）；预警区间 SX-SUP-03.under_threshold_margin",
 )
 def just_under_threshold(today: dt.date) -> Iterable[Hit]:
@@ -141,8 +142,8 @@ def just_under_threshold(today: dt.date) -> Iterable[Hit]:
 
 @model(
     "CM-PAIR",
-    "当事人与执法人员反复配对",
-    "同一执法人员在期间内多次办理同一当事人的案件",
+    N_("当事人与执法人员反复配对"),
+    N_("同一执法人员在期间内多次办理同一当事人的案件"),
     "SX-SUP-03.pair_min_cases / pair_window（回避与廉洁风险预警）",
 )
 def repeated_pairs(today: dt.date) -> Iterable[Hit]:
@@ -175,8 +176,8 @@ def repeated_pairs(today: dt.date) -> Iterable[Hit]:
 
 @model(
     "CM-LATE-EVIDENCE",
-    "决定后补传调查证据",
-    "立案、调查或决定环节的证据在决定日期之后才上传",
+    N_("决定后补传调查证据"),
+    N_("立案、调查或决定环节的证据在决定日期之后才上传"),
     "行政处罚法 Art. 40（先取证、后决定）",
 )
 def evidence_after_decision(today: dt.date) -> Iterable[Hit]:
@@ -198,7 +199,10 @@ def evidence_after_decision(today: dt.date) -> Iterable[Hit]:
 
 
 @model(
-    "CM-NO-SERVICE", "结案未送达", "作出决定并结案，但没有决定书送达记录", "行政处罚法 Art. 61（决定书送达）"
+    "CM-NO-SERVICE",
+    N_("结案未送达"),
+    N_("作出决定并结案，但没有决定书送达记录"),
+    "行政处罚法 Art. 61（决定书送达）",
 )
 def closed_without_service(today: dt.date) -> Iterable[Hit]:
     from sanxiang.cases.models import Case
@@ -221,8 +225,8 @@ def closed_without_service(today: dt.date) -> Iterable[Hit]:
 
 @model(
     "CM-OFF-HOURS",
-    "非工作时间批量调阅",
-    "同一人员在非工作时间（夜间或休息日）一天内调阅案卷次数达到阈值",
+    N_("非工作时间批量调阅"),
+    N_("同一人员在非工作时间（夜间或休息日）一天内调阅案卷次数达到阈值"),
     "DESIGN.md I7（调阅留痕）；SX-SUP-03.office_hours_* / off_hours_min_reads",
 )
 def off_hours_access(today: dt.date) -> Iterable[Hit]:

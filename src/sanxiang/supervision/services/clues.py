@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sanxiang.catalog import rules
 from sanxiang.core import clock, sequences
@@ -45,13 +46,14 @@ def validate_hotline_order(number: str, *, agency: Any = None, on: dt.date | Non
     number = (number or "").strip().upper()
     if not number:
         raise InvalidInput(
-            "supervision.clue.hotline_missing", "12345热线线索须填写工单号。", field="hotline_order_no"
+            "supervision.clue.hotline_missing", _("12345热线线索须填写工单号。"), field="hotline_order_no"
         )
     pattern = str(rules.param("SX-SUP-02.hotline_order_pattern", on=on, agency=agency).value)
     if not re.fullmatch(pattern, number):
         raise InvalidInput(
             "supervision.clue.hotline_format",
-            f"12345工单号“{number}”格式不正确：应为10至20位数字，可带不超过4位字母前缀（按本地配置）。",
+            _("12345工单号“%(number)s”格式不正确：应为10至20位数字，可带不超过4位字母前缀（按本地配置）。")
+            % {"number": number},
             field="hotline_order_no",
         )
     return number
@@ -60,10 +62,14 @@ def validate_hotline_order(number: str, *, agency: Any = None, on: dt.date | Non
 def _clean(value: Any, field: str, label: str, *, required: bool = True, limit: int = 200) -> str:
     text = str(value or "").strip()
     if required and not text:
-        raise InvalidInput(f"supervision.clue.{field}_missing", f"请填写{label}。", field=field)
+        raise InvalidInput(
+            f"supervision.clue.{field}_missing", _("请填写%(label)s。") % {"label": label}, field=field
+        )
     if len(text) > limit:
         raise InvalidInput(
-            f"supervision.clue.{field}_too_long", f"{label}过长（不超过{limit}字）。", field=field
+            f"supervision.clue.{field}_too_long",
+            _("%(label)s过长（不超过%(limit)s字）。") % {"label": label, "limit": limit},
+            field=field,
         )
     return text
 
@@ -103,26 +109,30 @@ def register_clue(
     """登记 — register a clue from a channel. `public=True` for the portal form (no actor; the clue
     goes to the justice bureau above the agency concerned and gets an acknowledgement number)."""
     if channel not in ClueChannel.values:
-        raise InvalidInput("supervision.clue.channel", "请选择线索来源渠道。", field="channel")
+        raise InvalidInput("supervision.clue.channel", _("请选择线索来源渠道。"), field="channel")
     if public:
         if agency is None:
-            raise InvalidInput("supervision.clue.agency_missing", "请选择反映的执法部门。", field="agency")
+            raise InvalidInput("supervision.clue.agency_missing", _("请选择反映的执法部门。"), field="agency")
         concerned, agency = agency, supervising_body(agency)
         agencies = [concerned, *agencies]
     elif actor is None and channel == ClueChannel.MODEL:
         if agency is None:  # raised by a clue model (the system): the model names the agency
-            raise InvalidInput("supervision.clue.agency_missing", "线索模型须指定登记机构。", field="agency")
+            raise InvalidInput(
+                "supervision.clue.agency_missing", _("线索模型须指定登记机构。"), field="agency"
+            )
     else:
         agency = agency or getattr(actor, "agency", None)
         if agency is None:
-            raise Forbidden("supervision.forbidden", "无权登记线索。")
+            raise Forbidden("supervision.forbidden", _("无权登记线索。"))
         require_supervisor(actor, agency)
     today = clock.today()
     received_on = received_on or today
     if received_on > today:
-        raise InvalidInput("supervision.clue.received_future", "收到日期不能晚于今天。", field="received_on")
-    title = _clean(title, "title", "标题")
-    content = _clean(content, "content", "反映内容", limit=MAX_TEXT)
+        raise InvalidInput(
+            "supervision.clue.received_future", _("收到日期不能晚于今天。"), field="received_on"
+        )
+    title = _clean(title, "title", _("标题"))
+    content = _clean(content, "content", _("反映内容"), limit=MAX_TEXT)
     if channel == ClueChannel.HOTLINE or hotline_order_no:
         hotline_order_no = validate_hotline_order(hotline_order_no, agency=agency, on=received_on)
     due, citation, provisional = step_due(received_on, "assess", agency=agency)
@@ -135,13 +145,15 @@ def register_clue(
         received_on=received_on,
         hotline_order_no=hotline_order_no,
         ack_number=_ack_number(today) if public or channel == ClueChannel.ONLINE_FORM else "",
-        source_ref=_clean(source_ref, "source_ref", "来源", required=False),
-        complainant_kind=_clean(complainant_kind, "complainant_kind", "反映人类型", required=False, limit=20),
-        complainant_name=_clean(complainant_name, "complainant_name", "反映人", required=False, limit=100),
-        complainant_phone=_clean(
-            complainant_phone, "complainant_phone", "联系电话", required=False, limit=30
+        source_ref=_clean(source_ref, "source_ref", _("来源"), required=False),
+        complainant_kind=_clean(
+            complainant_kind, "complainant_kind", _("反映人类型"), required=False, limit=20
         ),
-        complainant_contact=_clean(complainant_contact, "complainant_contact", "联系方式", required=False),
+        complainant_name=_clean(complainant_name, "complainant_name", _("反映人"), required=False, limit=100),
+        complainant_phone=_clean(
+            complainant_phone, "complainant_phone", _("联系电话"), required=False, limit=30
+        ),
+        complainant_contact=_clean(complainant_contact, "complainant_contact", _("联系方式"), required=False),
         model_code=model_code,
         model_key=model_key[:200],
         step_due_on=due,
@@ -202,7 +214,7 @@ def link(clue: Clue, *, actor, cases=(), agencies=(), officers=()) -> Clue:
     require_supervisor(actor, clue.agency)
     added = _link(clue, cases=cases, agencies=agencies, officers=officers)
     if not added:
-        raise InvalidInput("supervision.clue.link_empty", "请选择要关联的案件、执法主体或执法人员。")
+        raise InvalidInput("supervision.clue.link_empty", _("请选择要关联的案件、执法主体或执法人员。"))
     _save(clue, actor, [])
     push.act(clue, "clue.linked", added, actor=actor, agency=clue.agency)
     return clue
@@ -213,7 +225,7 @@ def assign_owner(clue: Clue, *, actor, owner) -> Clue:
     clue = _locked(clue)
     require_supervisor(actor, clue.agency)
     if owner.agency_id != clue.agency_id:
-        raise InvalidInput("supervision.clue.owner_agency", "承办人须为本机构人员。", field="owner")
+        raise InvalidInput("supervision.clue.owner_agency", _("承办人须为本机构人员。"), field="owner")
     clue.owner = owner
     if clue.status == ClueStatus.REGISTERED:
         clue.status = ClueStatus.ASSESSING
@@ -250,18 +262,19 @@ def assess(
         clue.status == ClueStatus.TRANSFERRED and decision == "transfer"
     ):
         raise DomainError(
-            "supervision.clue.state", f"线索当前状态为“{clue.get_status_display()}”，不能再研判。"
+            "supervision.clue.state",
+            _("线索当前状态为“%(status)s”，不能再研判。") % {"status": clue.get_status_display()},
         )
     if decision not in DECISIONS:
-        raise InvalidInput("supervision.clue.decision", "请选择研判结论。", field="decision")
-    assessment = _clean(assessment, "assessment", "研判意见", limit=MAX_TEXT)
-    reason = _clean(reason, "reason", "理由", required=decision in ("dismiss", "escalate"), limit=MAX_TEXT)
+        raise InvalidInput("supervision.clue.decision", _("请选择研判结论。"), field="decision")
+    assessment = _clean(assessment, "assessment", _("研判意见"), limit=MAX_TEXT)
+    reason = _clean(reason, "reason", _("理由"), required=decision in ("dismiss", "escalate"), limit=MAX_TEXT)
     today = clock.today()
     if decision == "transfer":
         if transfer_to is None:
-            raise InvalidInput("supervision.clue.transfer_to", "请选择转办单位。", field="transfer_to")
+            raise InvalidInput("supervision.clue.transfer_to", _("请选择转办单位。"), field="transfer_to")
         if transfer_to.pk == clue.agency_id:
-            raise InvalidInput("supervision.clue.transfer_self", "不能转办给本机构。", field="transfer_to")
+            raise InvalidInput("supervision.clue.transfer_self", _("不能转办给本机构。"), field="transfer_to")
         clue.transferred_to = transfer_to
         clue.transfer_count += 1
         clue.agencies.add(transfer_to)
@@ -329,9 +342,10 @@ def close_clue(clue: Clue, *, actor, result: str) -> Clue:
     require_supervisor(actor, clue.agency)
     if clue.status not in DECIDED_STATES:
         raise DomainError(
-            "supervision.clue.state", f"线索当前状态为“{clue.get_status_display()}”，不能办结。"
+            "supervision.clue.state",
+            _("线索当前状态为“%(status)s”，不能办结。") % {"status": clue.get_status_display()},
         )
-    clue.result = _clean(result, "result", "办理结果", limit=MAX_TEXT)
+    clue.result = _clean(result, "result", _("办理结果"), limit=MAX_TEXT)
     clue.status = ClueStatus.CLOSED
     clue.closed_at = clock.now()
     due, citation, _provisional = step_due(clock.today(), "reply", agency=clue.agency)
@@ -353,8 +367,8 @@ def reply(clue: Clue, *, actor, text: str) -> Clue:
     clue = _locked(clue)
     require_supervisor(actor, clue.agency)
     if clue.status not in (ClueStatus.CLOSED, ClueStatus.DISMISSED):
-        raise DomainError("supervision.clue.reply_state", "线索办结或决定不予处理后才能答复反映人。")
-    clue.reply_text = _clean(text, "reply_text", "答复内容", limit=MAX_TEXT)
+        raise DomainError("supervision.clue.reply_state", _("线索办结或决定不予处理后才能答复反映人。"))
+    clue.reply_text = _clean(text, "reply_text", _("答复内容"), limit=MAX_TEXT)
     clue.replied_at = clock.now()
     clue.step_due_on = None
     _save(clue, actor, ["reply_text", "replied_at", "step_due_on"])
@@ -367,17 +381,17 @@ def merge(duplicate: Clue, *, into: Clue, actor, reason: str) -> Clue:
     """合并重复线索 — the duplicate keeps its own record and points to the clue it was merged into;
     its links, hotline number and complainant move over so nothing is lost."""
     if duplicate.pk == into.pk:
-        raise InvalidInput("supervision.clue.merge_self", "不能与自身合并。", field="into")
+        raise InvalidInput("supervision.clue.merge_self", _("不能与自身合并。"), field="into")
     first, second = sorted([duplicate, into], key=lambda c: c.pk)
     _locked(first), _locked(second)
     duplicate, into = Clue.objects.get(pk=duplicate.pk), Clue.objects.get(pk=into.pk)
     require_supervisor(actor, duplicate.agency)
     require_supervisor(actor, into.agency)
     if duplicate.status == ClueStatus.MERGED:
-        raise DomainError("supervision.clue.merged", "该线索已被合并。")
+        raise DomainError("supervision.clue.merged", _("该线索已被合并。"))
     if into.status == ClueStatus.MERGED:
-        raise DomainError("supervision.clue.merge_target", "不能合并到已被合并的线索。", field="into")
-    reason = _clean(reason, "reason", "合并理由")
+        raise DomainError("supervision.clue.merge_target", _("不能合并到已被合并的线索。"), field="into")
+    reason = _clean(reason, "reason", _("合并理由"))
     _link(
         into,
         cases=list(duplicate.cases.all()),
@@ -458,19 +472,19 @@ def open_follow_up(
 ) -> FollowUp:
     """Open a follow-up item. With an owner or an assignee agency it starts as assigned."""
     if kind not in FollowUpKind.values:
-        raise InvalidInput("supervision.followup.kind", "跟进事项类型无效。", field="kind")
+        raise InvalidInput("supervision.followup.kind", _("跟进事项类型无效。"), field="kind")
     today = clock.today()
     citation = ""
     if due_on is None:
-        due_on, citation, _ = step_due(today, "follow_up", agency=agency)
+        due_on, citation, _provisional = step_due(today, "follow_up", agency=agency)
     elif due_on < today:
-        raise InvalidInput("supervision.followup.due_past", "办理期限不能早于今天。", field="due_on")
+        raise InvalidInput("supervision.followup.due_past", _("办理期限不能早于今天。"), field="due_on")
     assigned = owner is not None or assignee_agency is not None
     item = FollowUp.objects.create(
         number=_number("GJ", "followup", today),
         agency=agency,
         kind=kind,
-        title=_clean(title, "title", "事项"),
+        title=_clean(title, "title", _("事项")),
         status=FollowUpStatus.ASSIGNED if assigned else FollowUpStatus.OPEN,
         clue=clue,
         finding=finding,
@@ -510,11 +524,11 @@ def assign_follow_up(
     item = _fu_locked(item)
     require_supervisor(actor, item.agency)
     if item.status == FollowUpStatus.CLOSED:
-        raise DomainError("supervision.followup.closed", "跟进事项已关闭。")
+        raise DomainError("supervision.followup.closed", _("跟进事项已关闭。"))
     if owner is None and assignee_agency is None:
-        raise InvalidInput("supervision.followup.assignee", "请选择负责人或承办单位。", field="owner")
+        raise InvalidInput("supervision.followup.assignee", _("请选择负责人或承办单位。"), field="owner")
     if due_on is not None and due_on < clock.today():
-        raise InvalidInput("supervision.followup.due_past", "办理期限不能早于今天。", field="due_on")
+        raise InvalidInput("supervision.followup.due_past", _("办理期限不能早于今天。"), field="due_on")
     item.owner = owner or item.owner
     item.assignee_agency = assignee_agency or item.assignee_agency or (owner.agency if owner else None)
     item.due_on = due_on or item.due_on
@@ -549,10 +563,10 @@ def respond(item: FollowUp, *, actor, response: str) -> FollowUp:
     """回复 — the owner or assignee agency reports what was done (整改情况)."""
     item = _fu_locked(item)
     if not may_respond(actor, item):
-        raise Forbidden("supervision.followup.forbidden", "只有负责人或承办单位可以回复该事项。")
+        raise Forbidden("supervision.followup.forbidden", _("只有负责人或承办单位可以回复该事项。"))
     if item.status not in (FollowUpStatus.ASSIGNED, FollowUpStatus.RESPONDED):
-        raise DomainError("supervision.followup.state", "事项尚未分派或已关闭，不能回复。")
-    item.response = _clean(response, "response", "回复内容", limit=MAX_TEXT)
+        raise DomainError("supervision.followup.state", _("事项尚未分派或已关闭，不能回复。"))
+    item.response = _clean(response, "response", _("回复内容"), limit=MAX_TEXT)
     item.responded_at = clock.now()
     item.status = FollowUpStatus.RESPONDED
     _fu_save(item, actor, ["response", "responded_at", "status"])
@@ -573,8 +587,8 @@ def close_follow_up(item: FollowUp, *, actor, note: str) -> FollowUp:
     item = _fu_locked(item)
     require_supervisor(actor, item.agency)
     if item.status != FollowUpStatus.RESPONDED:
-        raise DomainError("supervision.followup.not_responded", "事项尚未回复，不能办结。")
-    item.closing_note = _clean(note, "note", "办结意见", limit=MAX_TEXT)
+        raise DomainError("supervision.followup.not_responded", _("事项尚未回复，不能办结。"))
+    item.closing_note = _clean(note, "note", _("办结意见"), limit=MAX_TEXT)
     item.closed_at = clock.now()
     item.status = FollowUpStatus.CLOSED
     _fu_save(item, actor, ["closing_note", "closed_at", "status"])

@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from sanxiang.catalog import rules
 from sanxiang.core import calendar, clock
@@ -102,11 +103,11 @@ def require_supervisor(actor, agency: Agency, *, action: str = "change") -> None
     """Acts on supervision objects: a supervisor (or head) of the owning agency, or for reads a
     supervisor whose scope (core.scoping, the supervision graph) covers it."""
     if actor is None or getattr(actor, "agency", None) is None:
-        raise Forbidden("supervision.forbidden", "无权办理该事项。")
+        raise Forbidden("supervision.forbidden", _("无权办理该事项。"))
     if not (actor.has_role(Role.SUPERVISOR) or actor.has_role(Role.HEAD)):
-        raise Forbidden("supervision.forbidden", "只有执法监督人员或负责人可以办理该事项。")
+        raise Forbidden("supervision.forbidden", _("只有执法监督人员或负责人可以办理该事项。"))
     if not agency_in_scope(actor, agency, action):
-        raise Forbidden("supervision.forbidden", "该事项不在您的监督范围内。")
+        raise Forbidden("supervision.forbidden", _("该事项不在您的监督范围内。"))
 
 
 def today() -> dt.date:

@@ -20,16 +20,19 @@ from urllib.parse import urlencode
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext
 
 from sanxiang.core import clock
 from sanxiang.core.errors import InvalidInput
 from sanxiang.supervision.services import scorecard
 
 PERIODS = (
-    ("month", "月度"),
-    ("quarter", "季度"),
-    ("year", "年度"),
-    ("rolling12", "近12个月"),
+    ("month", _lazy("月度")),
+    ("quarter", _lazy("季度")),
+    ("year", _lazy("年度")),
+    ("rolling12", _lazy("近12个月")),
 )
 
 
@@ -43,12 +46,15 @@ class Period:
     @property
     def label(self) -> str:
         if self.kind == "month":
-            return f"{self.start:%Y年%m月}"
+            return _("%(year)s年%(month)02d月") % {"year": self.start.year, "month": self.start.month}
         if self.kind == "quarter":
-            return f"{self.start.year}年第{(self.start.month - 1) // 3 + 1}季度"
+            return _("%(year)s年第%(quarter)s季度") % {
+                "year": self.start.year,
+                "quarter": (self.start.month - 1) // 3 + 1,
+            }
         if self.kind == "year":
-            return f"{self.start.year}年"
-        return f"{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}"
+            return _("%(year)s年") % {"year": self.start.year}
+        return _("%(start)s 至 %(end)s") % {"start": f"{self.start:%Y-%m-%d}", "end": f"{self.end:%Y-%m-%d}"}
 
     @property
     def params(self) -> dict[str, str]:
@@ -74,17 +80,17 @@ def period(kind: str | None, anchor: dt.date | str | None = None) -> Period:
     kind = kind or "month"
     if kind not in dict(PERIODS):
         raise InvalidInput(
-            "supervision.period", "期间类型无效（月度、季度、年度或近12个月）。", field="period"
+            "supervision.period", _("期间类型无效（月度、季度、年度或近12个月）。"), field="period"
         )
     if isinstance(anchor, str):
         try:
             anchor = dt.date.fromisoformat(anchor)
         except ValueError:
-            raise InvalidInput("supervision.period", "日期格式应为 YYYY-MM-DD。", field="at") from None
+            raise InvalidInput("supervision.period", _("日期格式应为 YYYY-MM-DD。"), field="at") from None
     today = clock.today()
     anchor = anchor or today
     if not 1990 <= anchor.year <= today.year + 1:
-        raise InvalidInput("supervision.period", "日期超出范围。", field="at")
+        raise InvalidInput("supervision.period", _("日期超出范围。"), field="at")
     if kind == "month":
         start = anchor.replace(day=1)
         end = _add_months(start, 1) - dt.timedelta(days=1)
@@ -192,8 +198,8 @@ def by_procedure_stage(cases, p: Period, agency: str) -> Chart:
     }
     return Chart(
         "procedure",
-        "按程序和环节的案件（本期登记）",
-        [("procedure", "程序"), ("stage", "当前阶段"), ("step", "环节"), ("count", "案件数")],
+        _("按程序和环节的案件（本期登记）"),
+        [("procedure", _("程序")), ("stage", _("当前阶段")), ("step", _("环节")), ("count", _("案件数"))],
         rows,
         option,
         empty=not rows,
@@ -224,12 +230,12 @@ def weekly(cases, p: Period, agency: str) -> Chart:
         "series": [
             {
                 "type": "line",
-                "name": "新增",
+                "name": _("新增"),
                 "data": [{"value": new[w], "url": drill_url("weekly", f"new:{w}", p, agency)} for w in weeks],
             },
             {
                 "type": "line",
-                "name": "结案",
+                "name": pgettext("dashboard series", "结案"),
                 "data": [
                     {"value": closed[w], "url": drill_url("weekly", f"closed:{w}", p, agency)} for w in weeks
                 ],
@@ -238,8 +244,8 @@ def weekly(cases, p: Period, agency: str) -> Chart:
     }
     return Chart(
         "weekly",
-        "每周新增与结案",
-        [("week", "周（周一）"), ("new", "新增"), ("closed", "结案")],
+        _("每周新增与结案"),
+        [("week", _("周（周一）")), ("new", _("新增")), ("closed", pgettext("dashboard series", "结案"))],
         rows,
         option,
         empty=not (sum(new.values()) or sum(closed.values())),
@@ -324,7 +330,7 @@ def deadlines(cases, agencies, p: Period, agency: str) -> tuple[Chart, list]:
         "series": [
             {
                 "type": "bar",
-                "name": "已逾期",
+                "name": _("已逾期"),
                 "itemStyle": {"color": "#c0392b"},
                 "data": [
                     {"value": r["overdue"], "url": drill_url("deadlines", "overdue", p, r["_code"])}
@@ -333,7 +339,7 @@ def deadlines(cases, agencies, p: Period, agency: str) -> tuple[Chart, list]:
             },
             {
                 "type": "bar",
-                "name": "7日内届满",
+                "name": _("7日内届满"),
                 "itemStyle": {"color": "#e6a23c"},
                 "data": [
                     {"value": r["soon"], "url": drill_url("deadlines", "soon", p, r["_code"])} for r in rows
@@ -341,7 +347,7 @@ def deadlines(cases, agencies, p: Period, agency: str) -> tuple[Chart, list]:
             },
             {
                 "type": "bar",
-                "name": "计时中",
+                "name": _("计时中"),
                 "data": [
                     {"value": r["running"], "url": drill_url("deadlines", "running", p, r["_code"])}
                     for r in rows
@@ -356,11 +362,16 @@ def deadlines(cases, agencies, p: Period, agency: str) -> tuple[Chart, list]:
     )
     chart = Chart(
         "deadlines",
-        "办案时限：计时中与已逾期（当前）",
-        [("agency", "执法主体"), ("overdue", "已逾期"), ("soon", "7日内届满"), ("running", "计时中")],
+        _("办案时限：计时中与已逾期（当前）"),
+        [
+            ("agency", _("执法主体")),
+            ("overdue", _("已逾期")),
+            ("soon", _("7日内届满")),
+            ("running", _("计时中")),
+        ],
         rows,
         option,
-        note="按当前状态统计，不随期间变化。",
+        note=_("按当前状态统计，不随期间变化。"),
         empty=not rows,
     )
     return chart, overdue_list
@@ -403,8 +414,8 @@ def reviews(cases, p: Period, agency: str) -> Chart:
     }
     return Chart(
         "reviews",
-        "法制审核（本期送审，按结果）",
-        [("outcome", "审核结果/状态"), ("count", "件数")],
+        _("法制审核（本期送审，按结果）"),
+        [("outcome", _("审核结果/状态")), ("count", _("件数"))],
         rows,
         option,
         empty=not rows,
@@ -431,11 +442,11 @@ def publication(cases, agencies, p: Period, agency: str) -> Chart:
         else:
             per[key]["pending"] += 1
     names = {
-        "on_time": "按期公示",
-        "late": "逾期公示",
-        "overdue": "逾期未公示",
-        "pending": "期限内待公示",
-        "withheld": "依法不予公开",
+        "on_time": _("按期公示"),
+        "late": _("逾期公示"),
+        "overdue": _("逾期未公示"),
+        "pending": _("期限内待公示"),
+        "withheld": _("依法不予公开"),
     }
     colors = {
         "on_time": "#2e7d32",
@@ -453,7 +464,7 @@ def publication(cases, agencies, p: Period, agency: str) -> Chart:
             {
                 "month": m,
                 **{k: c[k] for k in names},
-                "rate": f"{c['on_time'] / denominator * 100:.1f}%" if denominator else scorecard.NO_DATA,
+                "rate": f"{c['on_time'] / denominator * 100:.1f}%" if denominator else _(scorecard.NO_DATA),
             }
         )
     option = {
@@ -478,8 +489,8 @@ def publication(cases, agencies, p: Period, agency: str) -> Chart:
     }
     return Chart(
         "publication",
-        "执法决定公示及时性（按决定月份）",
-        [("month", "月份"), *names.items(), ("rate", "及时率")],
+        _("执法决定公示及时性（按决定月份）"),
+        [("month", _("月份")), *names.items(), ("rate", _("及时率"))],
         rows,
         option,
         empty=not rows,
@@ -500,7 +511,7 @@ def av(agencies, p: Period, agency: str) -> Chart:
                 "agency": names[agency_id].name,
                 "covered": c["covered"],
                 "missing": c["missing"],
-                "rate": f"{c['covered'] / total * 100:.1f}%" if total else scorecard.NO_DATA,
+                "rate": f"{c['covered'] / total * 100:.1f}%" if total else _(scorecard.NO_DATA),
                 "_code": names[agency_id].code,
             }
         )
@@ -514,7 +525,7 @@ def av(agencies, p: Period, agency: str) -> Chart:
             {
                 "type": "bar",
                 "stack": "all",
-                "name": "已全程音像记录",
+                "name": _("已全程音像记录"),
                 "itemStyle": {"color": "#2e7d32"},
                 "data": [
                     {"value": r["covered"], "url": drill_url("av", "covered", p, r["_code"])} for r in rows
@@ -523,7 +534,7 @@ def av(agencies, p: Period, agency: str) -> Chart:
             {
                 "type": "bar",
                 "stack": "all",
-                "name": "缺少音像记录",
+                "name": _("缺少音像记录"),
                 "itemStyle": {"color": "#c0392b"},
                 "data": [
                     {"value": r["missing"], "url": drill_url("av", "missing", p, r["_code"])} for r in rows
@@ -533,8 +544,8 @@ def av(agencies, p: Period, agency: str) -> Chart:
     }
     return Chart(
         "av",
-        "须全程音像记录的环节（本期实施）",
-        [("agency", "执法主体"), ("covered", "已记录"), ("missing", "缺少"), ("rate", "覆盖率")],
+        _("须全程音像记录的环节（本期实施）"),
+        [("agency", _("执法主体")), ("covered", _("已记录")), ("missing", _("缺少")), ("rate", _("覆盖率"))],
         rows,
         option,
         empty=not rows,
@@ -564,9 +575,9 @@ def access(agencies, p: Period) -> Chart:
     base = {"since": p.start.isoformat(), "until": p.end.isoformat()}
     rows = []
     for key, label in (
-        ("denied", "越权/被拒绝的调阅"),
-        ("off_hours", "非工作时间调阅"),
-        ("bulk", "短时批量下载"),
+        ("denied", _("越权/被拒绝的调阅")),
+        ("off_hours", _("非工作时间调阅")),
+        ("bulk", _("短时批量下载")),
     ):
         url = f"{reverse('records:access_log')}?{urlencode({**base, 'unusual': key})}"
         rows.append({"kind": label, "count": counts[key], "_url": url})
@@ -578,13 +589,13 @@ def access(agencies, p: Period) -> Chart:
         "series": [
             {
                 "type": "bar",
-                "name": "次数",
+                "name": _("次数"),
                 "itemStyle": {"color": "#c0392b"},
                 "data": [{"value": r["count"], "url": r["_url"]} for r in rows],
             }
         ],
     }
-    return Chart("access", "调阅异常（本期）", [("kind", "类型"), ("count", "次数")], rows, option)
+    return Chart("access", _("调阅异常（本期）"), [("kind", _("类型")), ("count", _("次数"))], rows, option)
 
 
 CHARTS = ("procedure", "weekly", "deadlines", "reviews", "publication", "av", "access")
@@ -642,10 +653,10 @@ def kpis(user, p: Period, agency_code: str = "") -> list[tuple[str, Any, str]]:
     open_now = cases.filter(closed_on__isnull=True).count()
     overdue = Deadline.objects.filter(case__in=cases.order_by(), status=DeadlineStatus.OVERDUE).count()
     return [
-        ("本期新增案件", opened, drill_url("kpi", "opened", p, agency_code)),
-        ("本期结案", closed, drill_url("kpi", "closed", p, agency_code)),
-        ("在办案件", open_now, drill_url("kpi", "open", p, agency_code)),
-        ("逾期时限", overdue, drill_url("deadlines", "overdue", p, agency_code)),
+        (_("本期新增案件"), opened, drill_url("kpi", "opened", p, agency_code)),
+        (_("本期结案"), closed, drill_url("kpi", "closed", p, agency_code)),
+        (_("在办案件"), open_now, drill_url("kpi", "open", p, agency_code)),
+        (_("逾期时限"), overdue, drill_url("deadlines", "overdue", p, agency_code)),
     ]
 
 
@@ -653,21 +664,21 @@ def kpis(user, p: Period, agency_code: str = "") -> list[tuple[str, Any, str]]:
 
 
 def drill(user, chart: str, key: str, p: Period, agency_code: str = ""):
-    """The cases behind one figure, and a Chinese description of the figure."""
+    """The cases behind one figure, and a description of the figure (in the request's language)."""
     from sanxiang.cases.choices import DeadlineStatus
     from sanxiang.cases.models import Case, Deadline
 
     agencies = scope(user, agency_code)
     cases = Case.objects.restrict(user).filter(agency__in=[a.pk for a in agencies])
     start, end = p.bounds()
-    bad = InvalidInput("supervision.drill", "无法识别的统计项。", field="key")
+    bad = InvalidInput("supervision.drill", _("无法识别的统计项。"), field="key")
     if chart == "kpi":
         if key == "opened":
-            return cases.filter(opened_at__gte=start, opened_at__lt=end), "本期新增案件"
+            return cases.filter(opened_at__gte=start, opened_at__lt=end), _("本期新增案件")
         if key == "closed":
-            return cases.filter(closed_on__gte=p.start, closed_on__lte=p.end), "本期结案"
+            return cases.filter(closed_on__gte=p.start, closed_on__lte=p.end), _("本期结案")
         if key == "open":
-            return cases.filter(closed_on__isnull=True), "在办案件"
+            return cases.filter(closed_on__isnull=True), _("在办案件")
         raise bad
     if chart == "procedure":
         procs = _procedures()
@@ -679,7 +690,10 @@ def drill(user, chart: str, key: str, p: Period, agency_code: str = ""):
         if len(parts) == 3 and parts[1] == "step":
             stages = [s.code for s in definition.stages if str(s.step) == parts[2]]
             label = _step_labels().get(parts[2], parts[2])
-            return opened.filter(stage__in=stages), f"{definition.name} · {label}（本期登记）"
+            return opened.filter(stage__in=stages), _("%(procedure)s · %(step)s（本期登记）") % {
+                "procedure": definition.name,
+                "step": label,
+            }
         if len(parts) == 2:
             return opened.filter(stage=parts[1]), f"{definition.name} · {definition.stage(parts[1]).name}"
         raise bad
@@ -691,23 +705,25 @@ def drill(user, chart: str, key: str, p: Period, agency_code: str = ""):
             raise bad from None
         if kind == "new":
             ws, we = scorecard._bounds(week, week + dt.timedelta(days=6))
-            return cases.filter(opened_at__gte=ws, opened_at__lt=we), f"{week:%Y-%m-%d}起一周新增"
+            return cases.filter(opened_at__gte=ws, opened_at__lt=we), _("%(week)s起一周新增") % {
+                "week": f"{week:%Y-%m-%d}"
+            }
         if kind == "closed":
-            return cases.filter(
-                closed_on__gte=week, closed_on__lte=week + dt.timedelta(days=6)
-            ), f"{week:%Y-%m-%d}起一周结案"
+            return cases.filter(closed_on__gte=week, closed_on__lte=week + dt.timedelta(days=6)), _(
+                "%(week)s起一周结案"
+            ) % {"week": f"{week:%Y-%m-%d}"}
         raise bad
     if chart == "deadlines":
         today = clock.today()
         if key == "overdue":
             q = Q(status=DeadlineStatus.OVERDUE)
-            label = "时限已逾期"
+            label = _("时限已逾期")
         elif key == "soon":
             q = Q(status=DeadlineStatus.RUNNING, due_on__lte=today + dt.timedelta(days=7))
-            label = "时限7日内届满"
+            label = _("时限7日内届满")
         elif key == "running":
             q = Q(status__in=[DeadlineStatus.RUNNING, DeadlineStatus.PAUSED])
-            label = "时限计时中"
+            label = _("时限计时中")
         else:
             raise bad
         return cases.filter(Exists(Deadline.objects.filter(q, case=OuterRef("pk")))), label
@@ -722,7 +738,7 @@ def drill(user, chart: str, key: str, p: Period, agency_code: str = ""):
             rq, label = rq.filter(state=key), str(State(key).label)
         else:
             raise bad
-        return cases.filter(Exists(rq)), f"法制审核：{label}"
+        return cases.filter(Exists(rq)), _("法制审核：%(outcome)s") % {"outcome": label}
     if chart == "publication":
         from sanxiang.publicity.choices import PublicationKind, PublicationStatus
         from sanxiang.publicity.models import Publication
@@ -751,13 +767,16 @@ def drill(user, chart: str, key: str, p: Period, agency_code: str = ""):
         if kind != "withheld":
             pq = pq.exclude(status=PublicationStatus.WITHHELD)
         labels = {
-            "on_time": "按期公示",
-            "late": "逾期公示",
-            "overdue": "逾期未公示",
-            "pending": "期限内待公示",
-            "withheld": "依法不予公开",
+            "on_time": _("按期公示"),
+            "late": _("逾期公示"),
+            "overdue": _("逾期未公示"),
+            "pending": _("期限内待公示"),
+            "withheld": _("依法不予公开"),
         }
-        return cases.filter(Exists(pq)), f"{month} 决定：{labels[kind]}"
+        return cases.filter(Exists(pq)), _("%(month)s 决定：%(status)s") % {
+            "month": month,
+            "status": labels[kind],
+        }
     if chart == "av":
         if key not in ("covered", "missing"):
             raise bad
@@ -766,7 +785,7 @@ def drill(user, chart: str, key: str, p: Period, agency_code: str = ""):
             for _a, case_id, _e, covered in scorecard.av_events([a.pk for a in agencies], p.start, p.end)
             if covered == (key == "covered")
         ]
-        return cases.filter(pk__in=ids[:5000]), "须全程音像记录：" + (
-            "已记录" if key == "covered" else "缺少音像记录"
+        return cases.filter(pk__in=ids[:5000]), (
+            _("须全程音像记录：已记录") if key == "covered" else _("须全程音像记录：缺少音像记录")
         )
     raise bad

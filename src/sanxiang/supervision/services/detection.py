@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext_noop as N_
 
 from sanxiang.catalog import rules
 from sanxiang.core import calendar, clock
@@ -72,7 +73,7 @@ COMPLAINT_CHANNELS = [
 @detector(
     "FD-NOT-FILED",
     MisconductKind.NOT_FILED,
-    "投诉举报逾期未作立案决定",
+    N_("投诉举报逾期未作立案决定"),
     "行政执法监督条例 监督范围（有案不立，S）；SX-SUP-04.filing_decision（市场监管处罚程序规定 Art. 18）",
 )
 def complaint_not_filed(today: dt.date) -> Iterable[Detected]:
@@ -106,7 +107,7 @@ def complaint_not_filed(today: dt.date) -> Iterable[Detected]:
 @detector(
     "FD-BUCK-PASSING",
     MisconductKind.BUCK_PASSING,
-    "同一事项多次转办",
+    N_("同一事项多次转办"),
     "行政执法监督条例 监督范围（推诿扯皮，S）；SX-SUP-04.max_transfers",
 )
 def passed_around(today: dt.date) -> Iterable[Detected]:
@@ -132,7 +133,7 @@ CORRECTION_WORDS = ("责令", "改正")
 @detector(
     "FD-FINE-INSTEAD",
     MisconductKind.FINE_INSTEAD,
-    "处罚未责令改正",
+    N_("处罚未责令改正"),
     "行政处罚法 Art. 28（实施行政处罚时应当责令当事人改正或者限期改正违法行为）",
 )
 def fine_without_correction(today: dt.date) -> Iterable[Detected]:
@@ -164,7 +165,7 @@ def fine_without_correction(today: dt.date) -> Iterable[Detected]:
 @detector(
     "FD-OUT-OF-AREA",
     MisconductKind.OUT_OF_AREA,
-    "当事人及行为地均在管辖区域外",
+    N_("当事人及行为地均在管辖区域外"),
     "行政处罚法 Art. 22（违法行为发生地管辖）；行政执法监督条例 监督范围（违规异地执法，S）",
 )
 def out_of_area(today: dt.date) -> Iterable[Detected]:
@@ -203,7 +204,7 @@ def out_of_area(today: dt.date) -> Iterable[Detected]:
 @detector(
     "FD-PROFIT",
     MisconductKind.PROFIT_DRIVEN,
-    "罚没收入集中于某一月份",
+    N_("罚没收入集中于某一月份"),
     "行政执法监督条例 监督范围（趋利性执法，S）；SX-SUP-04.fine_month_share / fine_min_total",
 )
 def fines_concentrated(today: dt.date) -> Iterable[Detected]:
@@ -248,7 +249,7 @@ def fines_concentrated(today: dt.date) -> Iterable[Detected]:
 @detector(
     "FD-INSPECTION",
     MisconductKind.ARBITRARY_INSPECTION,
-    "涉企检查超频次或无计划",
+    N_("涉企检查超频次或无计划"),
     "国办发〔2024〕54号（规范涉企行政检查）；SX-SUP-04.inspection_quota",
 )
 def inspections(today: dt.date) -> Iterable[Detected]:
@@ -293,7 +294,7 @@ def inspections(today: dt.date) -> Iterable[Detected]:
 @detector(
     "FD-SEIZURE",
     MisconductKind.ARBITRARY_SEIZURE,
-    "查封扣押超过法定期限",
+    N_("查封扣押超过法定期限"),
     "行政强制法 Art. 25（FORCE-07：查封、扣押期限不得超过三十日，经批准可延长一次）",
 )
 def seizure_overdue(today: dt.date) -> Iterable[Detected]:

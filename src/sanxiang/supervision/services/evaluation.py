@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from sanxiang.core import clock
 from sanxiang.core.errors import DomainError, InvalidInput
@@ -162,13 +163,13 @@ def add_manual_score(evaluation: Evaluation, *, actor, score: Decimal | str, com
         value = Decimal(str(score))
     except Exception:
         raise InvalidInput(
-            "supervision.evaluation.score", "评分须为0至100之间的数字。", field="score"
+            "supervision.evaluation.score", _("评分须为0至100之间的数字。"), field="score"
         ) from None
     if not value.is_finite() or value < 0 or value > FULL_SCORE:
-        raise InvalidInput("supervision.evaluation.score", "评分须为0至100之间的数字。", field="score")
+        raise InvalidInput("supervision.evaluation.score", _("评分须为0至100之间的数字。"), field="score")
     comment = str(comment or "").strip()
     if not comment:
-        raise InvalidInput("supervision.evaluation.comment", "请填写评查意见。", field="comment")
+        raise InvalidInput("supervision.evaluation.comment", _("请填写评查意见。"), field="comment")
     evaluation.manual_score = value.quantize(Decimal("0.1"))
     evaluation.manual_comment = comment
     evaluation.evaluator = actor
@@ -193,9 +194,9 @@ def require_rectification(evaluation: Evaluation, *, actor, instruction: str, du
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
     require_supervisor(actor, evaluation.agency, action="view")
     if evaluation.follow_ups.exclude(status="closed").exists():
-        raise DomainError("supervision.evaluation.rectifying", "该评查已有未办结的整改事项。")
+        raise DomainError("supervision.evaluation.rectifying", _("该评查已有未办结的整改事项。"))
     if not str(instruction or "").strip():
-        raise InvalidInput("supervision.evaluation.instruction", "请填写整改要求。", field="instruction")
+        raise InvalidInput("supervision.evaluation.instruction", _("请填写整改要求。"), field="instruction")
     evaluation.rectification_required = True
     evaluation.save(update_fields=["rectification_required", "updated_at"])
     items = "；".join(f"{i.rule_code} {i.message}" for i in evaluation.items.all())

@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from sanxiang.core import clock, sequences
 from sanxiang.core.errors import DomainError, InvalidInput
@@ -32,11 +33,13 @@ def _clean_evidence(evidence: Any) -> list[dict[str, str]]:
     if isinstance(evidence, str):
         evidence = [{"type": "text", "ref": "", "text": evidence}]
     if not isinstance(evidence, list) or not evidence:
-        raise InvalidInput("supervision.finding.evidence", "认定问题须列明证据。", field="evidence")
+        raise InvalidInput("supervision.finding.evidence", _("认定问题须列明证据。"), field="evidence")
     cleaned = []
     for item in evidence:
         if not isinstance(item, dict) or not str(item.get("text") or item.get("ref") or "").strip():
-            raise InvalidInput("supervision.finding.evidence", "每项证据须有说明或出处。", field="evidence")
+            raise InvalidInput(
+                "supervision.finding.evidence", _("每项证据须有说明或出处。"), field="evidence"
+            )
         cleaned.append({k: str(item.get(k, ""))[:500] for k in ("type", "ref", "text")})
     return cleaned
 
@@ -66,15 +69,15 @@ def create_finding(
         require_supervisor(actor, agency, action="view")
         supervising = actor.agency
     if kind not in MisconductKind.values:
-        raise InvalidInput("supervision.finding.kind", "请选择问题类型。", field="kind")
+        raise InvalidInput("supervision.finding.kind", _("请选择问题类型。"), field="kind")
     if severity not in Severity.values:
-        raise InvalidInput("supervision.finding.severity", "严重程度无效。", field="severity")
+        raise InvalidInput("supervision.finding.severity", _("严重程度无效。"), field="severity")
     if not str(rule_code or "").strip():
-        raise InvalidInput("supervision.finding.rule", "认定问题须注明依据的规则。", field="rule_code")
+        raise InvalidInput("supervision.finding.rule", _("认定问题须注明依据的规则。"), field="rule_code")
     if not str(title or "").strip() or not str(description or "").strip():
-        raise InvalidInput("supervision.finding.text", "请填写问题标题和描述。", field="description")
+        raise InvalidInput("supervision.finding.text", _("请填写问题标题和描述。"), field="description")
     if case is not None and case.agency_id != agency.pk:
-        raise InvalidInput("supervision.finding.case_agency", "关联案件不属于该执法主体。", field="case")
+        raise InvalidInput("supervision.finding.case_agency", _("关联案件不属于该执法主体。"), field="case")
     evidence = _clean_evidence(evidence)
     today = found_on or clock.today()
     finding = Finding.objects.create(
@@ -129,16 +132,19 @@ def amend_finding(finding: Finding, *, actor, reason: str, changes: dict[str, An
     require_supervisor(actor, finding.supervising_agency or finding.agency)
     reason = str(reason or "").strip()
     if not reason:
-        raise InvalidInput("supervision.finding.reason", "修正问题须说明理由。", field="reason")
+        raise InvalidInput("supervision.finding.reason", _("修正问题须说明理由。"), field="reason")
     if not isinstance(changes, dict) or not changes:
-        raise InvalidInput("supervision.finding.changes", "请提供修正内容。", field="changes")
+        raise InvalidInput("supervision.finding.changes", _("请提供修正内容。"), field="changes")
     unknown = set(changes) - set(AMENDABLE)
     if unknown:
-        raise InvalidInput("supervision.finding.field", f"不可修正的字段：{'、'.join(sorted(unknown))}。")
+        raise InvalidInput(
+            "supervision.finding.field",
+            _("不可修正的字段：%(fields)s。") % {"fields": "、".join(sorted(unknown))},
+        )
     if "kind" in changes and changes["kind"] not in MisconductKind.values:
-        raise InvalidInput("supervision.finding.kind", "请选择问题类型。", field="kind")
+        raise InvalidInput("supervision.finding.kind", _("请选择问题类型。"), field="kind")
     if "severity" in changes and changes["severity"] not in Severity.values:
-        raise InvalidInput("supervision.finding.severity", "严重程度无效。", field="severity")
+        raise InvalidInput("supervision.finding.severity", _("严重程度无效。"), field="severity")
     if "evidence" in changes:
         changes["evidence"] = _clean_evidence(changes["evidence"])
     if "status" in changes and changes["status"] != finding.status:
@@ -146,7 +152,8 @@ def amend_finding(finding: Finding, *, actor, reason: str, changes: dict[str, An
         if changes["status"] not in allowed:
             raise DomainError(
                 "supervision.finding.status",
-                f"问题状态不能从“{finding.get_status_display()}”改为“{changes['status']}”。",
+                _("问题状态不能从“%(before)s”改为“%(after)s”。")
+                % {"before": finding.get_status_display(), "after": changes["status"]},
                 field="status",
             )
     diff = {}
@@ -156,7 +163,7 @@ def amend_finding(finding: Finding, *, actor, reason: str, changes: dict[str, An
             diff[field] = {"before": _jsonable(before), "after": _jsonable(value)}
             setattr(finding, field, value)
     if not diff:
-        raise InvalidInput("supervision.finding.unchanged", "修正内容与原内容相同。", field="changes")
+        raise InvalidInput("supervision.finding.unchanged", _("修正内容与原内容相同。"), field="changes")
     finding.version += 1
     finding.updated_by = actor
     finding.save(update_fields=[*diff, "version", "updated_by", "updated_at"])
@@ -194,12 +201,12 @@ def record_inspection(
 
     agency = getattr(actor, "agency", None)
     if agency is None or not actor.roles:
-        raise Forbidden("supervision.forbidden", "无权登记检查。")
+        raise Forbidden("supervision.forbidden", _("无权登记检查。"))
     if inspected_on > clock.today():
-        raise InvalidInput("supervision.inspection.future", "检查日期不能晚于今天。", field="inspected_on")
+        raise InvalidInput("supervision.inspection.future", _("检查日期不能晚于今天。"), field="inspected_on")
     if planned and not str(plan_ref or basis).strip():
         raise InvalidInput(
-            "supervision.inspection.plan", "计划内检查须注明计划编号或依据。", field="plan_ref"
+            "supervision.inspection.plan", _("计划内检查须注明计划编号或依据。"), field="plan_ref"
         )
     visit = InspectionVisit.objects.create(
         agency=agency,

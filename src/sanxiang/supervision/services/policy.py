@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from sanxiang.core import clock
 from sanxiang.core.errors import Forbidden, InvalidInput
@@ -63,7 +64,7 @@ def may_report(user, agency) -> bool:
 def _require(user, agency) -> None:
     if not may_report(user, agency):
         raise Forbidden(
-            "supervision.policy.forbidden", "只有本机关负责人可以报告落实情况、登记配套制度和设备。"
+            "supervision.policy.forbidden", _("只有本机关负责人可以报告落实情况、登记配套制度和设备。")
         )
 
 
@@ -93,29 +94,31 @@ def report_progress(
 
     _require(actor, agency)
     if status not in TaskStatus.values:
-        raise InvalidInput("supervision.policy.status", "进展状态无效。", field="status")
+        raise InvalidInput("supervision.policy.status", _("进展状态无效。"), field="status")
     try:
         progress = int(progress)
     except (TypeError, ValueError):
         raise InvalidInput(
-            "supervision.policy.progress", "完成度须为0～100的整数。", field="progress"
+            "supervision.policy.progress", _("完成度须为0～100的整数。"), field="progress"
         ) from None
     if not 0 <= progress <= 100:
-        raise InvalidInput("supervision.policy.progress", "完成度须为0～100的整数。", field="progress")
+        raise InvalidInput("supervision.policy.progress", _("完成度须为0～100的整数。"), field="progress")
     if not (note or "").strip():
-        raise InvalidInput("supervision.policy.note", "请填写落实情况。", field="note")
+        raise InvalidInput("supervision.policy.note", _("请填写落实情况。"), field="note")
     today = clock.today()
     if status == TaskStatus.DONE:
         progress = 100
         completed_on = completed_on or today
         if not (evidence or "").strip() and not attachment:
             raise InvalidInput(
-                "supervision.policy.evidence", "报告已完成的任务须附佐证材料。", field="evidence"
+                "supervision.policy.evidence", _("报告已完成的任务须附佐证材料。"), field="evidence"
             )
     else:
         completed_on = None
     if completed_on and completed_on > today:
-        raise InvalidInput("supervision.policy.completed_on", "完成日期不能晚于今天。", field="completed_on")
+        raise InvalidInput(
+            "supervision.policy.completed_on", _("完成日期不能晚于今天。"), field="completed_on"
+        )
     report = TaskReport.objects.create(
         agency=agency,
         task=task,
@@ -150,9 +153,9 @@ def add_rule(
 
     _require(actor, agency)
     if not (title or "").strip():
-        raise InvalidInput("supervision.policy.title", "请填写制度名称。", field="title")
+        raise InvalidInput("supervision.policy.title", _("请填写制度名称。"), field="title")
     if adopted_on > clock.today():
-        raise InvalidInput("supervision.policy.adopted_on", "印发日期不能晚于今天。", field="adopted_on")
+        raise InvalidInput("supervision.policy.adopted_on", _("印发日期不能晚于今天。"), field="adopted_on")
     rule = SupportingRule.objects.create(
         agency=agency,
         title=title.strip(),
@@ -185,11 +188,11 @@ def add_device(
     _require(actor, agency)
     number = (number or "").strip()
     if not number:
-        raise InvalidInput("supervision.device.number", "请填写设备编号。", field="number")
+        raise InvalidInput("supervision.device.number", _("请填写设备编号。"), field="number")
     if kind not in DeviceKind.values or status not in DeviceStatus.values:
-        raise InvalidInput("supervision.device.kind", "设备类别或状态无效。", field="kind")
+        raise InvalidInput("supervision.device.kind", _("设备类别或状态无效。"), field="kind")
     if AVDevice.objects.filter(number=number).exists():
-        raise InvalidInput("supervision.device.duplicate", "该设备编号已登记。", field="number")
+        raise InvalidInput("supervision.device.duplicate", _("该设备编号已登记。"), field="number")
     device = AVDevice.objects.create(
         agency=agency,
         number=number,
@@ -240,9 +243,11 @@ class Cell:
         from sanxiang.supervision.models.policy import TaskStatus
 
         text = str(TaskStatus(self.status).label)
-        if self.overdue:
-            text += "（逾期完成）" if self.status == "done" else "（已逾期）"
-        return text
+        if not self.overdue:
+            return text
+        if self.status == "done":
+            return _("%(status)s（逾期完成）") % {"status": text}
+        return _("%(status)s（已逾期）") % {"status": text}
 
 
 def latest_reports(agencies) -> dict[tuple[int, int], Any]:

@@ -26,13 +26,14 @@ import yaml
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from sanxiang.core import clock
 from sanxiang.core.errors import Forbidden, InvalidInput
 from sanxiang.core.roles import Role
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "scorecard.yaml"
-NO_DATA = "无数据"
+NO_DATA = N_("无数据")  # translated where shown: _(NO_DATA)
 CORRECTED = ("changed", "revoked", "confirmed_illegal", "confirmed_void")
 CHUNK = 500  # ids per IN (…) — well under SQLite's parameter limit
 
@@ -85,16 +86,16 @@ def may_configure(user) -> bool:
 def configure_indicator(indicator, *, actor, weight, target, enabled: bool):
     if not may_configure(actor):
         raise Forbidden(
-            "supervision.scorecard.forbidden", "只有司法行政部门的执法监督人员或管理员可以设置考评指标。"
+            "supervision.scorecard.forbidden", _("只有司法行政部门的执法监督人员或管理员可以设置考评指标。")
         )
     try:
         weight, target = Decimal(str(weight)), Decimal(str(target))
     except ArithmeticError:
-        raise InvalidInput("supervision.scorecard.number", "权重和目标值须为数字。") from None
+        raise InvalidInput("supervision.scorecard.number", _("权重和目标值须为数字。")) from None
     if weight < 0 or weight > 1000:
-        raise InvalidInput("supervision.scorecard.weight", "权重须在0～1000之间。", field="weight")
+        raise InvalidInput("supervision.scorecard.weight", _("权重须在0～1000之间。"), field="weight")
     if target < 0 or target > 1:
-        raise InvalidInput("supervision.scorecard.target", "目标值为比率，须在0～1之间。", field="target")
+        raise InvalidInput("supervision.scorecard.target", _("目标值为比率，须在0～1之间。"), field="target")
     indicator.weight, indicator.target, indicator.enabled = weight, target, bool(enabled)
     indicator.updated_by = actor
     indicator.save()
@@ -128,7 +129,7 @@ class IndicatorValue:
 
     @property
     def display(self) -> str:
-        return NO_DATA if self.value is None else f"{self.value * 100:.1f}%"
+        return _(NO_DATA) if self.value is None else f"{self.value * 100:.1f}%"
 
     @property
     def target_display(self) -> str:
@@ -194,7 +195,7 @@ class AgencyCard:
 
     @property
     def total_display(self) -> str:
-        return NO_DATA if self.total is None else f"{self.total:.1f}"
+        return _(NO_DATA) if self.total is None else f"{self.total:.1f}"
 
     def get(self, code: str) -> IndicatorValue | None:
         return next((i for i in self.indicators if i.code == code), None)
@@ -477,7 +478,7 @@ def compute(
     from sanxiang.catalog import rules
 
     if date_to < date_from:
-        raise InvalidInput("supervision.period", "期间的结束日期早于开始日期。")
+        raise InvalidInput("supervision.period", _("期间的结束日期早于开始日期。"))
     today = today or clock.today()
     agencies = list(agencies)
     ids = [a.pk for a in agencies]
@@ -546,10 +547,13 @@ def as_json(cards: list[AgencyCard], date_from, date_to) -> dict[str, Any]:
 
 def table(cards: list[AgencyCard]) -> tuple[list[tuple[str, str]], list[dict[str, Any]]]:
     """Columns and rows for CSV/XLSX: one row per agency, value and met per indicator."""
-    columns = [("rank", "排名"), ("agency", "执法主体"), ("total", "综合得分")]
+    columns = [("rank", _("排名")), ("agency", _("执法主体")), ("total", _("综合得分"))]
     if cards:
         for ind in cards[0].indicators:
-            columns += [(ind.code, f"{ind.name}"), (f"{ind.code}__n", f"{ind.name}（分子/分母）")]
+            columns += [
+                (ind.code, f"{ind.name}"),
+                (f"{ind.code}__n", _("%(indicator)s（分子/分母）") % {"indicator": ind.name}),
+            ]
     rows = []
     for card in cards:
         row: dict[str, Any] = {
@@ -584,38 +588,48 @@ def scorecard_changes_section(date_from: dt.date, date_to: dt.date, agencies) ->
                 card.agency.name,
                 card.rank or "—",
                 card.total_display,
-                old.total_display if old else NO_DATA,
+                old.total_display if old else _(NO_DATA),
                 "—" if delta is None else f"{delta:+.1f}",
             ]
         )
         if delta is not None and abs(delta) >= 5:
-            word = "上升" if delta > 0 else "下降"
-            facts.append(
-                f"{card.agency.name}考评得分较上期{word}{abs(delta):.1f}分（{old.total_display}→{card.total_display}）。"
-            )
+            change = {
+                "agency": card.agency.name,
+                "delta": f"{abs(delta):.1f}",
+                "before": old.total_display,
+                "after": card.total_display,
+            }
+            if delta > 0:
+                facts.append(_("%(agency)s考评得分较上期上升%(delta)s分（%(before)s→%(after)s）。") % change)
+            else:
+                facts.append(_("%(agency)s考评得分较上期下降%(delta)s分（%(before)s→%(after)s）。") % change)
         missed = [i.name for i in card.indicators if i.code == "major_reviewed" and i.met is False]
         if missed:
-            facts.append(f"{card.agency.name}有重大执法决定未经法制审核即作出（法制审核率未达100%）。")
+            facts.append(
+                _("%(agency)s有重大执法决定未经法制审核即作出（法制审核率未达100%%）。")
+                % {"agency": card.agency.name}
+            )
     ranked = [c for c in now.values() if c.total is not None]
     if ranked:
         facts.insert(
             0,
-            f"本期参评{len(ranked)}个执法主体，最高分{ranked[0].agency.name}（{ranked[0].total_display}分）。",
+            _("本期参评%(count)s个执法主体，最高分%(agency)s（%(score)s分）。")
+            % {"count": len(ranked), "agency": ranked[0].agency.name, "score": ranked[0].total_display},
         )
     else:
-        facts.insert(0, "本期无可计算的考评数据。")
+        facts.insert(0, _("本期无可计算的考评数据。"))
     return {
         "facts": facts,
-        "columns": ["执法主体", "本期排名", "本期得分", "上期得分", "变化"],
+        "columns": [_("执法主体"), _("本期排名"), _("本期得分"), _("上期得分"), _("变化")],
         "rows": rows,
         "chart": {
             "xAxis": {"type": "category", "data": [r[0] for r in rows]},
             "yAxis": {"type": "value", "max": 100},
             "series": [
-                {"type": "bar", "name": "本期", "data": [now[k].total for k in now]},
+                {"type": "bar", "name": _("本期"), "data": [now[k].total for k in now]},
                 {
                     "type": "bar",
-                    "name": "上期",
+                    "name": _("上期"),
                     "data": [before[k].total if k in before else None for k in now],
                 },
             ],

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from sanxiang.core import clock
 from sanxiang.core.errors import Forbidden, NotFound
@@ -79,9 +81,9 @@ def require_reader(task: SupervisionTask, user) -> TaskMember | None:
     if member is None:
         raise NotFound()
     if not member.access_open_on(clock.today()):
-        raise Forbidden("supervision.invited.expired", "您对该任务的授权已过期或尚未开始，不能查阅。")
+        raise Forbidden("supervision.invited.expired", _("您对该任务的授权已过期或尚未开始，不能查阅。"))
     if member.role == MemberRole.INVITED and member.confidentiality_ack_at is None:
-        raise Forbidden("supervision.invited.ack_required", "查阅前请先签署保密承诺。")
+        raise Forbidden("supervision.invited.ack_required", _("查阅前请先签署保密承诺。"))
     return member
 
 
@@ -126,7 +128,7 @@ def _clue_items(organs, today) -> list[dict[str, Any]]:
         items.append(
             {
                 "bureau_id": clue.agency_id,
-                "kind": "线索",
+                "kind": N_("线索"),
                 "label": f"{clue.number} {clue.title}",
                 "url": reverse("supervision:clue", args=[clue.pk]),
                 "due_on": clue.step_due_on,
@@ -141,7 +143,7 @@ def _clue_items(organs, today) -> list[dict[str, Any]]:
         items.append(
             {
                 "bureau_id": item.agency_id,
-                "kind": "跟进事项",
+                "kind": N_("跟进事项"),
                 "label": f"{item.number} {item.title}",
                 "url": reverse("supervision:follow_up", args=[item.pk]),
                 "due_on": item.due_on,

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+from django.utils.translation import gettext as _
+
 from sanxiang.supervision.choices import ClueChannel, ClueStatus
 from sanxiang.supervision.models import Clue, Finding
 
@@ -27,26 +29,32 @@ def clue_statistics_section(date_from: dt.date, date_to: dt.date, agencies=None)
     ]
     facts = []
     if total == 0:
-        facts.append("本期未收到问题线索。")
+        facts.append(_("本期未收到问题线索。"))
     else:
         top, n = by_channel.most_common(1)[0]
-        facts.append(f"本期共登记问题线索{total}条，其中{labels[top]}{n}条。")
+        facts.append(
+            _("本期共登记问题线索%(total)s条，其中%(channel)s%(count)s条。")
+            % {"total": total, "channel": labels[top], "count": n}
+        )
         escalated = by_status.get(ClueStatus.ESCALATED, 0)
         if escalated:
-            facts.append(f"转为重点监督{escalated}条。")
+            facts.append(_("转为重点监督%(count)s条。") % {"count": escalated})
         dismissed = by_status.get(ClueStatus.DISMISSED, 0)
         if dismissed:
-            facts.append(f"经研判不予处理{dismissed}条。")
+            facts.append(_("经研判不予处理%(count)s条。") % {"count": dismissed})
     kinds = Counter(findings.values_list("kind", flat=True))
     if kinds:
         from sanxiang.supervision.choices import MisconductKind
 
         names = dict(MisconductKind.choices)
         kind, n = kinds.most_common(1)[0]
-        facts.append(f"认定或检出监督问题{sum(kinds.values())}个，最多的是{names[kind]}（{n}个）。")
+        facts.append(
+            _("认定或检出监督问题%(total)s个，最多的是%(kind)s（%(count)s个）。")
+            % {"total": sum(kinds.values()), "kind": names[kind], "count": n}
+        )
     return {
         "facts": facts,
-        "columns": ["来源渠道", "线索数"],
+        "columns": [_("来源渠道"), _("线索数")],
         "rows": rows,
         "chart": {"type": "bar", "x": [r[0] for r in rows], "y": [r[1] for r in rows]} if rows else None,
     }

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sanxiang.core import clock
@@ -106,13 +107,13 @@ def agency_page(request, code: str):
                 if not form.is_valid():
                     raise DomainError("supervision.form", _errors(form))
                 policy.add_rule(agency, actor=request.user, **form.cleaned_data)
-                messages.success(request, "已登记配套制度。")
+                messages.success(request, _("已登记配套制度。"))
             elif what == "device":
                 form = DeviceForm(request.POST)
                 if not form.is_valid():
                     raise DomainError("supervision.form", _errors(form))
                 policy.add_device(agency, actor=request.user, **form.cleaned_data)
-                messages.success(request, "已登记设备。")
+                messages.success(request, _("已登记设备。"))
             else:
                 raise Http404
         except DomainError as refusal:
@@ -178,7 +179,7 @@ def task_page(request, code: str, number: int):
             except DomainError as refusal:
                 form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
             else:
-                messages.success(request, "已报告落实情况。")
+                messages.success(request, _("已报告落实情况。"))
                 return redirect("supervision:policy_task", code=agency.code, number=task.number)
     history = (
         TaskReport.objects.filter(agency=agency, task=task)

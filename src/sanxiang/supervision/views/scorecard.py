@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sanxiang.core.errors import DomainError
@@ -59,7 +60,7 @@ def ranking(request):
         "series": [
             {
                 "type": "bar",
-                "name": "综合得分",
+                "name": _("综合得分"),
                 "label": {"show": True, "position": "right"},
                 "data": [
                     {"value": round(c.total, 1), "url": f"?{_q(p)}&agency={c.agency.code}#detail"}
@@ -125,7 +126,7 @@ def settings_view(request):
             except DomainError as refusal:
                 messages.error(request, refusal.message)
             else:
-                messages.success(request, f"已保存：{indicator.name}")
+                messages.success(request, _("已保存：%(name)s") % {"name": indicator.name})
                 return redirect("supervision:scorecard_settings")
         else:
             messages.error(
