@@ -57,6 +57,8 @@ def test_the_committed_mo_is_compiled_from_the_po():
         fields = e["fields"]
         if "msgid_plural" in fields:
             assert catalog.ngettext(fields["msgid"], fields["msgid_plural"], 1) == fields["msgstr[0]"]
+        elif "msgctxt" in fields:
+            assert catalog.pgettext(fields["msgctxt"], fields["msgid"]) == fields["msgstr"], fields["msgid"]
         else:
             assert catalog.gettext(fields["msgid"]) == fields["msgstr"], fields["msgid"]
 
