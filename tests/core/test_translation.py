@@ -101,7 +101,9 @@ SOURCE = Path(__file__).resolve().parents[2] / "src" / "sanxiang"
 MARKED = [
     (
         "*.py",
-        re.compile(r"""\b(?:_|N_|gettext|gettext_lazy|pgettext_lazy)\(\s*"((?:[^"\\\n]|\\.)+)"\s*[,)]"""),
+        re.compile(
+            r"""\b(?:_|N_|_lazy|gettext|gettext_lazy|pgettext_lazy)\(\s*"((?:[^"\\\n]|\\.)+)"\s*[,)]"""
+        ),
     ),
     ("*.html", re.compile(r"""\{%\s*(?:translate|trans)\s+"([^"]+)"(?:\s+(?:as|noop)\b[^%]*)?\s*%\}""")),
 ]

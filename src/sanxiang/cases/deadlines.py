@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from sanxiang.cases.choices import DeadlineStatus
 from sanxiang.cases.models import AlertKind, Case, Deadline, DeadlineAlert
@@ -172,11 +172,11 @@ class Clock:
 
 
 UNIT_LABELS = {
-    calendar.Unit.WORKING_DAYS: _lazy("个工作日"),
-    calendar.Unit.CALENDAR_DAYS: _lazy("日"),
-    calendar.Unit.MONTHS: _lazy("个月"),
-    calendar.Unit.YEARS: _lazy("年"),
-    HOURS: _lazy("小时"),
+    calendar.Unit.WORKING_DAYS: gettext_lazy("个工作日"),
+    calendar.Unit.CALENDAR_DAYS: gettext_lazy("日"),
+    calendar.Unit.MONTHS: gettext_lazy("个月"),
+    calendar.Unit.YEARS: gettext_lazy("年"),
+    HOURS: gettext_lazy("小时"),
 }
 
 

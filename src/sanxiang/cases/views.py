@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from sanxiang.cases import deadlines, selectors, services
@@ -55,15 +55,15 @@ def case_list(request):
 
 # The case list as a download (?format=csv|xlsx), same filters and scope as the page.
 EXPORT_COLUMNS = [
-    ("number", _lazy("案件编号")),
-    ("title", _lazy("案由")),
-    ("procedure", _lazy("程序")),
-    ("stage", _lazy("阶段")),
-    ("party", _lazy("当事人")),
-    ("agency", _lazy("执法主体")),
-    ("opened_at", _lazy("登记时间")),
-    ("decided_on", _lazy("决定日期")),
-    ("fine_amount", _lazy("罚款金额")),
+    ("number", gettext_lazy("案件编号")),
+    ("title", gettext_lazy("案由")),
+    ("procedure", gettext_lazy("程序")),
+    ("stage", gettext_lazy("阶段")),
+    ("party", gettext_lazy("当事人")),
+    ("agency", gettext_lazy("执法主体")),
+    ("opened_at", gettext_lazy("登记时间")),
+    ("decided_on", gettext_lazy("决定日期")),
+    ("fine_amount", gettext_lazy("罚款金额")),
 ]
 
 

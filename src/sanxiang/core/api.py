@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -20,15 +20,15 @@ class Pagination(PageNumberPagination):
 
 
 _DRF_CODES = {
-    exceptions.NotAuthenticated: ("auth.required", _lazy("请先登录。")),
-    exceptions.AuthenticationFailed: ("auth.failed", _lazy("身份认证失败。")),
-    exceptions.PermissionDenied: ("forbidden", _lazy("无权执行此操作。")),
-    exceptions.NotFound: ("not_found", _lazy("对象不存在或无权访问。")),
-    exceptions.MethodNotAllowed: ("method_not_allowed", _lazy("不支持该请求方法。")),
-    exceptions.NotAcceptable: ("not_acceptable", _lazy("无法提供所请求的格式。")),
-    exceptions.UnsupportedMediaType: ("unsupported_media_type", _lazy("不支持的请求内容类型。")),
-    exceptions.Throttled: ("rate_limited", _lazy("请求过于频繁，请稍后再试。")),
-    exceptions.ParseError: ("invalid_input.parse", _lazy("请求内容无法解析。")),
+    exceptions.NotAuthenticated: ("auth.required", gettext_lazy("请先登录。")),
+    exceptions.AuthenticationFailed: ("auth.failed", gettext_lazy("身份认证失败。")),
+    exceptions.PermissionDenied: ("forbidden", gettext_lazy("无权执行此操作。")),
+    exceptions.NotFound: ("not_found", gettext_lazy("对象不存在或无权访问。")),
+    exceptions.MethodNotAllowed: ("method_not_allowed", gettext_lazy("不支持该请求方法。")),
+    exceptions.NotAcceptable: ("not_acceptable", gettext_lazy("无法提供所请求的格式。")),
+    exceptions.UnsupportedMediaType: ("unsupported_media_type", gettext_lazy("不支持的请求内容类型。")),
+    exceptions.Throttled: ("rate_limited", gettext_lazy("请求过于频繁，请稍后再试。")),
+    exceptions.ParseError: ("invalid_input.parse", gettext_lazy("请求内容无法解析。")),
 }
 
 

@@ -9,7 +9,7 @@ import json
 from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from sanxiang.core.errors import DomainError
 from sanxiang.documents import services
@@ -18,7 +18,7 @@ from sanxiang.documents.models import Document, DocumentNumber, DocumentTemplate
 
 class TemplateForm(forms.ModelForm):
     sections_json = forms.CharField(
-        label=_lazy("正文结构（JSON）"), widget=forms.Textarea(attrs={"rows": 24, "cols": 100})
+        label=gettext_lazy("正文结构（JSON）"), widget=forms.Textarea(attrs={"rows": 24, "cols": 100})
     )
 
     class Meta:

@@ -12,7 +12,7 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from sanxiang.core import calendar, clock
 from sanxiang.core.errors import NotFound
@@ -20,25 +20,25 @@ from sanxiang.records import conf
 from sanxiang.records.models import Entry, Evidence
 
 KIND_LABELS = {
-    "access.case": _lazy("查阅案件"),
-    "access.evidence": _lazy("查阅证据"),
-    "access.document": _lazy("查阅文书"),
-    "access.denied": _lazy("调阅被拒绝"),
-    "access.requested": _lazy("申请调阅"),
-    "access.approved": _lazy("批准调阅"),
-    "access.rejected": _lazy("驳回调阅"),
+    "access.case": gettext_lazy("查阅案件"),
+    "access.evidence": gettext_lazy("查阅证据"),
+    "access.document": gettext_lazy("查阅文书"),
+    "access.denied": gettext_lazy("调阅被拒绝"),
+    "access.requested": gettext_lazy("申请调阅"),
+    "access.approved": gettext_lazy("批准调阅"),
+    "access.rejected": gettext_lazy("驳回调阅"),
 }
 WHAT_LABELS = {
-    "view": _lazy("查看"),
-    "download": _lazy("下载"),
-    "export_dossier": _lazy("导出案卷"),
-    "evidence_list": _lazy("证据列表"),
-    "record": _lazy("全过程记录"),
+    "view": gettext_lazy("查看"),
+    "download": gettext_lazy("下载"),
+    "export_dossier": gettext_lazy("导出案卷"),
+    "evidence_list": gettext_lazy("证据列表"),
+    "record": gettext_lazy("全过程记录"),
 }
 UNUSUAL = {
-    "denied": _lazy("越权或未获批准的调阅"),
-    "bulk": _lazy("批量下载"),
-    "off_hours": _lazy("非工作时间调阅"),
+    "denied": gettext_lazy("越权或未获批准的调阅"),
+    "bulk": gettext_lazy("批量下载"),
+    "off_hours": gettext_lazy("非工作时间调阅"),
 }
 
 

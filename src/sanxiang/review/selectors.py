@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from sanxiang.cases.models import Case
 from sanxiang.catalog import rules
@@ -93,13 +93,13 @@ class Status:
 
 
 _LABELS = {
-    "not_required": (_lazy("无须法制审核"), ""),
-    "required": (_lazy("须法制审核，尚未送审"), "warn"),
-    "in_review": (_lazy("审核中"), "info"),
-    "returned": (_lazy("退回补充材料"), "warn"),
-    "not_passed": (_lazy("审核未通过"), "bad"),
-    "contested": (_lazy("意见分歧协调中"), "warn"),
-    "passed": (_lazy("审核通过"), "ok"),
+    "not_required": (gettext_lazy("无须法制审核"), ""),
+    "required": (gettext_lazy("须法制审核，尚未送审"), "warn"),
+    "in_review": (gettext_lazy("审核中"), "info"),
+    "returned": (gettext_lazy("退回补充材料"), "warn"),
+    "not_passed": (gettext_lazy("审核未通过"), "bad"),
+    "contested": (gettext_lazy("意见分歧协调中"), "warn"),
+    "passed": (gettext_lazy("审核通过"), "ok"),
 }
 
 

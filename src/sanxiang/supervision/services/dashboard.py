@@ -21,18 +21,17 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 
 from sanxiang.core import clock
 from sanxiang.core.errors import InvalidInput
 from sanxiang.supervision.services import scorecard
 
 PERIODS = (
-    ("month", _lazy("月度")),
-    ("quarter", _lazy("季度")),
-    ("year", _lazy("年度")),
-    ("rolling12", _lazy("近12个月")),
+    ("month", gettext_lazy("月度")),
+    ("quarter", gettext_lazy("季度")),
+    ("year", gettext_lazy("年度")),
+    ("rolling12", gettext_lazy("近12个月")),
 )
 
 
@@ -170,8 +169,8 @@ def by_procedure_stage(cases, p: Period, agency: str) -> Chart:
     labels = _step_labels()
     rows = [
         {
-            "procedure": procs[pr].name if pr in procs else pr,
-            "stage": procs[pr].stage(st).name if pr in procs else st,
+            "procedure": _(procs[pr].name) if pr in procs else pr,
+            "stage": _(procs[pr].stage(st).name) if pr in procs else st,
             "step": labels.get(step, step),
             "count": n,
             "_key": f"{pr}:{st}",
@@ -193,7 +192,7 @@ def by_procedure_stage(cases, p: Period, agency: str) -> Chart:
         "legend": {"top": 0},
         "grid": {"left": 8, "right": 16, "top": 36, "bottom": 8, "containLabel": True},
         "xAxis": {"type": "value"},
-        "yAxis": {"type": "category", "data": [procs[c].name if c in procs else c for c in order]},
+        "yAxis": {"type": "category", "data": [_(procs[c].name) if c in procs else c for c in order]},
         "series": series,
     }
     return Chart(
@@ -691,11 +690,12 @@ def drill(user, chart: str, key: str, p: Period, agency_code: str = ""):
             stages = [s.code for s in definition.stages if str(s.step) == parts[2]]
             label = _step_labels().get(parts[2], parts[2])
             return opened.filter(stage__in=stages), _("%(procedure)s · %(step)s（本期登记）") % {
-                "procedure": definition.name,
+                "procedure": _(definition.name),
                 "step": label,
             }
         if len(parts) == 2:
-            return opened.filter(stage=parts[1]), f"{definition.name} · {definition.stage(parts[1]).name}"
+            stage_name = _(definition.stage(parts[1]).name)
+            return opened.filter(stage=parts[1]), f"{_(definition.name)} · {stage_name}"
         raise bad
     if chart == "weekly":
         kind, _sep, day = key.partition(":")

@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from sanxiang.core.errors import DomainError, Forbidden
 from sanxiang.core.roles import Role
@@ -33,10 +33,10 @@ class Relation(StrEnum):
 
 
 RELATION_LABELS = {
-    Relation.GOVERNMENT: _lazy("本级人民政府行政执法监督（条例第2条、第6条）"),
-    Relation.INTERNAL: _lazy("系统内监督（条例第42条第1款，参照执行）"),
-    Relation.SECTOR: _lazy("行业指导监督（条例第42条第3款）"),
-    Relation.VERTICAL: _lazy("对垂直管理机关的监督（条例第42条第2款：告知上级主管部门）"),
+    Relation.GOVERNMENT: gettext_lazy("本级人民政府行政执法监督（条例第2条、第6条）"),
+    Relation.INTERNAL: gettext_lazy("系统内监督（条例第42条第1款，参照执行）"),
+    Relation.SECTOR: gettext_lazy("行业指导监督（条例第42条第3款）"),
+    Relation.VERTICAL: gettext_lazy("对垂直管理机关的监督（条例第42条第2款：告知上级主管部门）"),
 }
 
 NOTICE, OPINION, DECISION, UPPER_NOTIFICATION = "notice", "opinion", "decision", "upper_notification"

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from sanxiang.core.errors import DomainError
 from sanxiang.core.roles import Role
@@ -77,14 +77,14 @@ def download(request, chart: str, fmt: str):
 
 
 CASE_COLUMNS = [
-    ("number", _lazy("案件编号")),
-    ("agency", _lazy("执法主体")),
-    ("title", _lazy("案由")),
-    ("procedure", _lazy("程序")),
-    ("stage", _lazy("阶段")),
-    ("opened", _lazy("登记日期")),
-    ("decided_on", _lazy("决定日期")),
-    ("closed_on", _lazy("结案日期")),
+    ("number", gettext_lazy("案件编号")),
+    ("agency", gettext_lazy("执法主体")),
+    ("title", gettext_lazy("案由")),
+    ("procedure", gettext_lazy("程序")),
+    ("stage", gettext_lazy("阶段")),
+    ("opened", gettext_lazy("登记日期")),
+    ("decided_on", gettext_lazy("决定日期")),
+    ("closed_on", gettext_lazy("结案日期")),
 ]
 
 
