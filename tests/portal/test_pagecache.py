@@ -63,3 +63,14 @@ def test_the_cache_can_be_turned_off(client, world, settings):
     with CaptureQueriesContext(connection) as queries:
         client.get("/portal/decisions/")
     assert len(queries) > 0
+
+
+def test_a_lost_generation_counter_never_revives_old_pages(client, world):
+    from django.core.cache import cache
+
+    client.get("/portal/decisions/")
+    old = pagecache.generation()
+    cache.delete(pagecache.GENERATION_KEY)  # evicted, as a memory cache may do
+    assert pagecache.generation() != old
+    publish_case(world, decided_case(world))
+    assert PublicDecision.objects.get().decision_number in client.get("/portal/decisions/").content.decode()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,11 +26,17 @@ GENERATION_KEY = "portal:generation"
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag")
 
 
+def _fresh() -> int:
+    """A generation no cached page can carry: when the counter is missing (never set, or evicted by
+    the cache), restarting it at a small number could meet pages stored under that number."""
+    return time.time_ns()
+
+
 def generation() -> int:
     value = cache.get(GENERATION_KEY)
     if value is None:
-        cache.add(GENERATION_KEY, 1, None)
-        value = cache.get(GENERATION_KEY) or 1
+        cache.add(GENERATION_KEY, _fresh(), None)
+        value = cache.get(GENERATION_KEY) or _fresh()
     return value
 
 
@@ -38,7 +45,7 @@ def bump(**_kwargs) -> None:
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # not set yet (or evicted): any new value invalidates what is cached
-        cache.set(GENERATION_KEY, 2, None)
+        cache.set(GENERATION_KEY, _fresh(), None)
 
 
 def _cacheable_request(request) -> bool:
