@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import io
 import os
-import statistics
-import time
 
 from bench import harness
 from bench.figures import Figure
@@ -35,24 +33,12 @@ def run(full: bool) -> list[Figure]:
     return harness.each_database(__name__, full)
 
 
-def _median(fn, runs: int = 3) -> float:
-    fn()
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
 def measure(engine: str, full: bool) -> list[Figure]:
-    from django.test import Client
 
     from bench.generate import generate
     from sanxiang.cases.models import Case
     from sanxiang.core import clock
     from sanxiang.demo import loader
-    from sanxiang.org.models import User
     from sanxiang.supervision.services import scorecard
 
     size, n = (1.0, 1_000_000) if full else (0.05, 2_000)
@@ -64,8 +50,7 @@ def measure(engine: str, full: bool) -> list[Figure]:
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # fresh statistics after the bulk load, as an operator would
-    client = Client()
-    client.force_login(User.objects.get(username="supervisor"))
+    client = harness.staff_client("supervisor")
     figures = [
         Figure(f"supervision.cases.{engine}", total, "cases"),
         Figure(f"supervision.generate_cases_per_s.{engine}", stats.rate, "cases/s"),
@@ -78,10 +63,10 @@ def measure(engine: str, full: bool) -> list[Figure]:
             if getattr(response, "streaming", False):
                 b"".join(response.streaming_content)
 
-        seconds = _median(fetch)
+        seconds = harness.median_seconds(fetch)
         figures.append(Figure(f"supervision.{name}_ms.{engine}", seconds * 1000, "ms", "budget_ms", 500))
     year = clock.today().year
     agencies = scorecard.assessed_agencies(None)
-    seconds = _median(lambda: scorecard.compute(agencies, *scorecard.year_bounds(year)))
+    seconds = harness.median_seconds(lambda: scorecard.compute(agencies, *scorecard.year_bounds(year)))
     figures.append(Figure(f"supervision.annual_scorecard_s.{engine}", seconds, "s", "budget_s", 5))
     return figures

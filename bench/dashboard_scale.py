@@ -24,7 +24,6 @@ import datetime as dt
 import io
 import os
 import random
-import statistics
 import time
 
 from bench import harness
@@ -42,16 +41,6 @@ INDEX = "case_agency_closed_idx"
 def run(full: bool) -> list[Figure]:
     engines = tuple(os.environ.get("DASHBOARD_BENCH_ENGINES", "sqlite,postgres").split(","))
     return harness.each_database("bench.dashboard_scale", full, engines=engines)
-
-
-def _median(fn, runs: int = 3) -> float:
-    fn()
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def _bulk_cases(n: int, batch: int = 5000) -> float:
@@ -95,26 +84,23 @@ def _analyze() -> None:
 
 def measure(engine: str, full: bool) -> list[Figure]:
     from django.db import connection
-    from django.test import Client
 
     from sanxiang.cases.models import Case
     from sanxiang.demo import loader
-    from sanxiang.org.models import User
 
     n = int(os.environ.get("DASHBOARD_BENCH_CASES", 1_000_000 if full else 50_000))
     loader.load(stdout=io.StringIO(), size=0.05)
     rate = _bulk_cases(n)
     _analyze()
     total = Case.objects.count()
-    client = Client()
-    client.force_login(User.objects.get(username="supervisor"))
+    client = harness.staff_client("supervisor")
 
     def page(url):
         def fetch():
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
 
-        return _median(fetch)
+        return harness.median_seconds(fetch)
 
     figures = [
         Figure(f"dashboard.cases.{engine}", total, "cases"),
