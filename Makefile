@@ -73,7 +73,7 @@ schema: venv
 	$(BIN)/sanxiang manage spectacular --file docs/openapi.yaml --validate
 
 messages: venv
-	cd src/sanxiang && ../../$(BIN)/sanxiang manage makemessages -l en --no-obsolete && ../../$(BIN)/sanxiang manage compilemessages
+	cd src/sanxiang && ../../$(BIN)/sanxiang manage makemessages -l en --no-obsolete --no-wrap && ../../$(BIN)/sanxiang manage compilemessages
 
 clean:
 	rm -rf $(VENV) var/test-*

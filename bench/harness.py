@@ -77,14 +77,24 @@ def each_database(module: str, full: bool, engines=("sqlite", "postgres")) -> li
     return figures
 
 
-def in_subprocess(module: str, engine: str, full: bool) -> list[Figure]:
+def in_subprocess(module: str, engine: str, full: bool, *, live_stderr: bool = False) -> list[Figure]:
+    """Run `module.measure(engine, full)` in a fresh database; `live_stderr` lets a long run's
+    progress lines through as they come instead of only on failure."""
     with tempfile.TemporaryDirectory(prefix="sanxiang-bench-") as var:
         env = {**os.environ, "SANXIANG_VAR_DIR": var, "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}"}
         env.pop("DATABASE_URL", None)
         if engine == "postgres":
             env["DATABASE_URL"] = PG_URL
         args = [sys.executable, "-m", "bench.harness", module, engine, "1" if full else "0"]
-        done = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            args,
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=None if live_stderr else subprocess.PIPE,
+            text=True,
+            check=False,
+        )
         if done.returncode != 0:
             raise RuntimeError(f"{module} on {engine} failed:\n{done.stdout}\n{done.stderr}")
         return [Figure(**f) for f in json.loads(done.stdout.strip().splitlines()[-1])]

@@ -285,6 +285,25 @@ SANXIANG_LOGIN_MAX_FAILURES = int(os.environ.get("SANXIANG_LOGIN_MAX_FAILURES", 
 SANXIANG_LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("SANXIANG_LOGIN_MAX_FAILURES_PER_IP", "20"))
 SANXIANG_LOGIN_FAILURE_WINDOW = int(os.environ.get("SANXIANG_LOGIN_FAILURE_WINDOW", str(15 * 60)))
 SANXIANG_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("SANXIANG_LOGIN_LOCKOUT_SECONDS", str(15 * 60)))
+# Single sign-on through a government identity platform (OIDC, mozilla-django-oidc; org/sso.py):
+# off unless SANXIANG_OIDC_CLIENT_ID is set. It only finds existing active staff accounts, by the
+# claim SANXIANG_OIDC_USERNAME_CLAIM; the second factor and everything after the login still apply.
+OIDC_RP_CLIENT_ID = os.environ.get("SANXIANG_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("SANXIANG_OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("SANXIANG_OIDC_AUTHORIZATION_URL", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("SANXIANG_OIDC_TOKEN_URL", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("SANXIANG_OIDC_USERINFO_URL", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("SANXIANG_OIDC_JWKS_URL") or None
+OIDC_RP_SIGN_ALGO = os.environ.get("SANXIANG_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("SANXIANG_OIDC_SCOPES", "openid profile")
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = float(os.environ.get("SANXIANG_OIDC_TIMEOUT", "10"))
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso-callback"
+LOGIN_REDIRECT_URL_FAILURE = "/login/"
+SANXIANG_OIDC_USERNAME_CLAIM = os.environ.get("SANXIANG_OIDC_USERNAME_CLAIM", "preferred_username")
+if OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.append("sanxiang.org.sso.GovernmentIdBackend")
 # Two-factor (TOTP, django-otp): mandatory for these roles, optional (self-enrolment) for the others.
 SANXIANG_OTP_REQUIRED_ROLES = [
     r for r in os.environ.get("SANXIANG_OTP_REQUIRED_ROLES", "admin,supervisor").split(",") if r

@@ -5,12 +5,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from sanxiang.exchange import ops
 from sanxiang.org import auth_views as org_auth_views
+from sanxiang.org import sso as org_sso
 
 urlpatterns = [
     path("login/", org_auth_views.LoginView.as_view(), name="login"),
     path("login/otp/", org_auth_views.otp_verify, name="otp-verify"),
     path("login/otp/enrol/", org_auth_views.otp_enrol, name="otp-enrol"),
     path("login/reauth/", org_auth_views.reauth, name="reauth"),
+    path("login/sso/", org_sso.start, name="sso-start"),
+    path("login/sso/callback/", org_sso.callback, name="sso-callback"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

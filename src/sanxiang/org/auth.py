@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 
@@ -16,7 +17,9 @@ class LockoutModelBackend(ModelBackend):
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None:
-            username = kwargs.get(self.get_user_model().USERNAME_FIELD)
+            username = kwargs.get(get_user_model().USERNAME_FIELD)
+        if username is None or password is None:
+            return None  # other credentials (the identity platform's code) are another backend's
         if request is not None and security.locked_for(request, username or ""):
             request.sx_locked_out = True
             raise PermissionDenied  # authenticate() stops here and sends user_login_failed

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
-from sanxiang.org import otp, security
+from sanxiang.org import otp, security, sso
 from sanxiang.org.models import SecurityEventKind
 from sanxiang.org.reauth import PENDING
 
@@ -50,6 +50,9 @@ class LoginView(auth_views.LoginView):
     """Django's login page behind the lockout; with a second factor, the code page follows."""
 
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "sso_enabled": sso.enabled()}
 
     def form_invalid(self, form):
         wait = security.locked_for(self.request, self.request.POST.get("username", ""))
