@@ -47,6 +47,8 @@ class State:
     size: int = 0
     frontier: merkle.Frontier = field(default_factory=list)
     tails: dict[str, tuple[int, str]] = field(default_factory=dict)  # stream → (stream_seq, hash)
+    # the log was empty when this build began: a stream not in `tails` has no entry yet
+    started_empty: bool = False
 
 
 def _refs(spec: Spec) -> tuple:
@@ -142,6 +144,9 @@ def _load_tails(state: State, streams: set[str]) -> None:
     """The last entry of each stream not seen yet, in two queries per batch."""
     from django.db.models import Max
 
+    if state.started_empty:
+        return  # nothing to look up (and on PostgreSQL, stale statistics of a table filled inside
+        # this transaction make each lookup a scan of everything written so far)
     unseen = [s for s in streams if s not in state.tails]
     for start in range(0, len(unseen), 500):
         chunk = unseen[start : start + 500]
@@ -156,6 +161,18 @@ def _load_tails(state: State, streams: set[str]) -> None:
             state.tails.update({s: (n, h) for s, n, h in rows if last[s] == n})
 
 
+def _executemany(cursor, table: str, columns, rows) -> None:
+    placeholders = ", ".join(["%s"] * len(columns))
+    cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", rows)  # noqa: S608
+
+
+def _copy(cursor, table: str, columns, rows) -> None:
+    """PostgreSQL's COPY: about ten times the rows per second of INSERTs for a generator's batches."""
+    with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
 def bulk_append(specs: Iterable[Spec], *, batch: int = 5000) -> int:
     """Append all `specs` in one transaction holding the log head; returns the new log size."""
     with transaction.atomic():
@@ -163,13 +180,10 @@ def bulk_append(specs: Iterable[Spec], *, batch: int = 5000) -> int:
         if head is None:
             LogHead.objects.get_or_create(pk=1)
             head = LogHead.objects.select_for_update().get(pk=1)
-        state = State(head.size, merkle.decode_frontier(head.frontier))
+        state = State(head.size, merkle.decode_frontier(head.frontier), started_empty=head.size == 0)
         conn = transaction.get_connection()
-        insert = (
-            f"INSERT INTO records_entry ({', '.join(_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_COLUMNS))})"  # noqa: S608
-        )
-        node_sql = 'INSERT INTO records_node (height, "index", hash) VALUES (%s, %s, %s)'
         with conn.cursor() as cursor:
+            write = _copy if conn.vendor == "postgresql" else _executemany
             for specs_batch in _batches(specs, batch):
                 _load_tails(state, {s.stream for s in specs_batch})
                 rows, nodes = [], []
@@ -177,9 +191,9 @@ def bulk_append(specs: Iterable[Spec], *, batch: int = 5000) -> int:
                     row["at"] = conn.ops.adapt_datetimefield_value(row["at"])
                     rows.append([row[c] for c in _COLUMNS])
                     nodes += made
-                cursor.executemany(insert, rows)
+                write(cursor, "records_entry", _COLUMNS, rows)
                 if nodes:
-                    cursor.executemany(node_sql, nodes)
+                    write(cursor, "records_node", ("height", '"index"', "hash"), nodes)
         head.size = state.size
         head.frontier = merkle.encode_frontier(state.frontier)
         head.save(update_fields=["size", "frontier", "updated_at"])
