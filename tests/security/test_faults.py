@@ -23,6 +23,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -354,9 +355,16 @@ class Server:
         )
         self.backend = self.read()["backend"]
 
-    def read(self) -> dict:
-        line = self.process.stdout.readline()
-        assert line, f"the server ended (status {self.process.poll()})"
+    def read(self, timeout: float = 120) -> dict:
+        """The server's next line; a server silent for `timeout` s is killed, failing the test
+        instead of hanging the suite."""
+        watchdog = threading.Timer(timeout, self.process.kill)
+        watchdog.start()
+        try:
+            line = self.process.stdout.readline()
+        finally:
+            watchdog.cancel()
+        assert line, f"the server ended or hung (status {self.process.poll()})"
         return json.loads(line)
 
     def send(self, command: dict | str) -> None:
