@@ -504,22 +504,41 @@ def test_two_servers_deciding_one_case_at_once_make_one_decision(world, servers)
 
 @committed
 def test_two_servers_racing_over_the_same_cases_lose_no_update(world, servers):
-    cases = [walk(world, world.case(), UNTIL_NOTIFY) for _ in range(4)]
+    cases = [general_case(world, until="notify") for _ in range(4)]
     heads = [world.head, staff(world.agency, Role.HEAD, certified=False)]
+    officers = [world.officer, world.partner]
+    editors = [publicity_helpers.editor(world), staff(world.agency, Role.PUBLICITY_EDITOR, certified=False)]
     running = [servers(), servers()]
 
-    def race(act: dict) -> list[dict]:
-        """Both servers fire `act` on every case, in the same order, at the same time."""
-        for server, head in zip(running, heads, strict=True):
-            commands = [{"op": "transition", "case": c.pk, "actor": head.pk, **act} for c in cases]
+    def race(actors, make) -> list[dict]:
+        """Both servers run `make(case)` on every case, in the same order, at the same time."""
+        for server, actor in zip(running, actors, strict=True):
+            commands = [{**make(c), "actor": actor.pk} for c in cases]
             server.send({"op": "batch", "commands": commands})
         return [result for server in running for result in server.read()["results"]]
 
-    reassigned = race({"name": "assign", "data": {"officers": world.officers()}})
+    def one_each(results: list[dict], code: str) -> None:
+        assert sum("ok" in r for r in results) == len(cases)
+        assert [r["refused"] for r in results if "refused" in r] == [code] * len(cases)
+
+    transition = {"op": "transition"}
+    reassigned = race(
+        heads,
+        lambda c: {**transition, "case": c.pk, "name": "assign", "data": {"officers": world.officers()}},
+    )
     assert all(r.get("ok") for r in reassigned)  # acts that keep the stage: both count
-    decisions = race({"name": "decide"})
-    assert sum("ok" in r for r in decisions) == len(cases)
-    assert [r["refused"] for r in decisions if "refused" in r] == ["case.transition.not_allowed"] * len(cases)
+    one_each(
+        race(heads, lambda c: {**transition, "case": c.pk, "name": "decide"}), "case.transition.not_allowed"
+    )
+    issued = race(officers, lambda c: {"op": "issue", "case": c.pk, "template": "penalty_decision"})
+    one_each(issued, "documents.already_issued")
+    for case in cases:
+        pub = publicity_helpers.publication_of(case)
+        publicity.check(pub, actor=editors[0], confidentiality_reviewed=True)
+    publications = {c.pk: publicity_helpers.publication_of(c).pk for c in cases}
+    one_each(
+        race(editors, lambda c: {"op": "publish", "publication": publications[c.pk]}), "publicity.status"
+    )
     for case in cases:
         case.refresh_from_db()
         seqs = list(case.events.order_by("seq").values_list("seq", flat=True))
@@ -527,6 +546,12 @@ def test_two_servers_racing_over_the_same_cases_lose_no_update(world, servers):
         assert case.events.filter(transition="assign").count() == 2
         assert case.events.filter(transition="decide").count() == 1
         assert case.version == len(seqs)  # every act moved the version once: none overwritten
+    serials = DocumentNumber.objects.filter(agency=world.agency, code="penalty_decision").values_list(
+        "serial", flat=True
+    )
+    assert sorted(serials) == [1, 2, 3, 4]  # one number per case, none doubled, none skipped
+    assert Document.objects.filter(case__in=cases).count() == len(cases)
+    assert sorted(PublicDecision.objects.values_list("version", flat=True)) == [1] * len(cases)
     assert OutboxMessage.objects.filter(topic="case.decided").count() == len(cases)
-    assert Publication.objects.filter(case__in=cases).count() == len(cases)
+    assert OutboxMessage.objects.filter(topic="publication.published").count() == len(cases)
     assert_record_intact()
