@@ -39,5 +39,8 @@ urlpatterns = [
     path("", include("sanxiang.core.urls")),
 ]
 
+# a lost database connection answers 503, not 500 (core/unavailable.py)
+handler500 = "sanxiang.core.unavailable.server_error"
+
 admin.site.site_header = "三项制度执法平台 · 管理"
 admin.site.site_title = "三项制度执法平台"

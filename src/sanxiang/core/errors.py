@@ -52,3 +52,9 @@ class NotFound(DomainError):
 
     def __init__(self, code: str = "not_found", message: str = _("对象不存在或无权访问。"), **kw: Any):
         super().__init__(code, message, **kw)
+
+
+class InsufficientStorage(DomainError):
+    """The file store is full: nothing was stored or recorded; retry once space is freed: HTTP 507."""
+
+    status = 507

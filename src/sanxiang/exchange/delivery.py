@@ -22,10 +22,11 @@ import os
 import random
 import socket
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError, connections
 from django.db.models import F, Min, Q
 
 from sanxiang.core import clock
@@ -232,6 +233,59 @@ def deliver_all(
         if own_transports:
             transports.close()
     return total
+
+
+# A sweep cut off by the database (restart, failover, network cut) is retried on a fresh connection
+# after interval·2^n seconds, capped here.
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+DATABASE_BACKOFF_MAX_SECONDS = 60.0
+
+
+def run_worker(
+    *,
+    owner: str,
+    transports: Transports,
+    budget_seconds: float = 30.0,
+    interval: float = 1.0,
+    once: bool = False,
+    max_seconds: float = 0,
+    stopping: Callable[[], bool] = lambda: False,
+    sleep: Callable[[float], None] = time.sleep,
+    on_result: Callable[[PassResult], None] = lambda result: None,
+) -> None:
+    """The loop of `exchange_worker`: sweep, sleep when idle, until `stopping()`.
+
+    A sweep the database cut off is logged, the connection dropped, and the loop carries on after a
+    growing pause instead of ending the worker: the outbox resumes when the database is back. What
+    the cut-off sweep had sent but not yet marked delivered is sent again (at least once; receivers
+    drop a message id they already stored), and its endpoint lease is this owner's, so the next
+    sweep takes it up at once. With `once`, the error is raised (the caller's exit status says it)."""
+    started = time.monotonic()
+    failures = 0
+    while not stopping():
+        try:
+            result = deliver_all(owner=owner, transports=transports, budget_seconds=budget_seconds)
+        except DATABASE_ERRORS as error:
+            connections.close_all()  # the next sweep connects afresh
+            if once:
+                raise
+            failures += 1
+            pause = min(DATABASE_BACKOFF_MAX_SECONDS, max(interval, 0.05) * 2**failures)
+            log.warning(
+                "exchange worker: database unavailable, next sweep in %.1f s",
+                pause,
+                extra={"error": str(error), "failures": failures},
+            )
+            sleep(pause)
+            continue
+        if failures:
+            log.info("exchange worker: database back after %d failed sweeps", failures)
+            failures = 0
+        on_result(result)
+        if once or (max_seconds and time.monotonic() - started > max_seconds):
+            break
+        if not result.delivered:
+            sleep(interval)
 
 
 def tick() -> dict:

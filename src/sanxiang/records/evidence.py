@@ -14,7 +14,9 @@ Rows here are never updated (records/maintenance.py): an item is set aside only 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
+import logging
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from sanxiang.cases.models import Case, CaseEvent
 from sanxiang.core import clock
-from sanxiang.core.errors import DomainError, Forbidden, InvalidInput, NotFound
+from sanxiang.core.errors import DomainError, Forbidden, InsufficientStorage, InvalidInput, NotFound
 from sanxiang.core.parsing import parse_int
 from sanxiang.core.roles import Role
 from sanxiang.core.scoping import CHANGE, agency_in_scope
@@ -35,6 +37,7 @@ from sanxiang.records import conf, services, sniff
 from sanxiang.records.models import Blob, Evidence, EvidenceType, MediaKind, Supersession
 
 CHUNK = 1024 * 1024
+log = logging.getLogger("sanxiang.records")
 
 
 def _chunks(source: IO[bytes] | Iterable[bytes]) -> Iterable[bytes]:
@@ -84,6 +87,11 @@ def _spool(source, declared_kind: str | None, filename: str) -> tuple[IO[bytes],
         raise InvalidInput(
             "evidence.upload_incomplete", _("上传中断，文件不完整，未保存。请重新上传。"), field="file"
         ) from cut
+    except OSError as error:
+        spool.close()
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):  # the temporary folder is full
+            raise _storage_full() from error
+        raise
     except BaseException:
         spool.close()
         raise
@@ -152,17 +160,62 @@ def store_blob(
         existing = Blob.objects.filter(sha256=sha256).first()
         if existing is not None:
             return Stored(existing, found, False)
-        storage = conf.storage()
-        name = f"evidence/{sha256[:2]}/{sha256[2:4]}/{sha256}"
-        if not storage.exists(name):
-            spool.seek(0)
-            name = storage.save(name, File(spool, name=sha256))
+        name = _save_file(spool, sha256, size)
     try:
         with transaction.atomic():
             blob = Blob.objects.create(sha256=sha256, size=size, media_type=found.mime, storage_name=name)
     except IntegrityError:  # the same content arrived concurrently; the first row wins
         return Stored(Blob.objects.get(sha256=sha256), found, False)
     return Stored(blob, found, True)
+
+
+def _save_file(spool, sha256: str, size: int) -> str:
+    """Put the spooled bytes in storage under their hash and return the stored name.
+
+    A file already there without a Blob row is an orphan: left by an upload whose database part
+    never ran, or cut off by a full disk or a killed process. It is reused only if it really holds
+    these bytes, else written again — so a truncated file can never become evidence. A failed
+    write removes what it left; a full disk is refused with `evidence.storage_full`."""
+    storage = conf.storage()
+    name = f"evidence/{sha256[:2]}/{sha256[2:4]}/{sha256}"
+    if storage.exists(name):
+        if _holds(storage, name, sha256, size):
+            return name
+        storage.delete(name)
+    spool.seek(0)
+    try:
+        return storage.save(name, File(spool, name=sha256))
+    except OSError as error:
+        _remove_partial(storage, name, sha256, size)
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise _storage_full() from error
+        raise
+
+
+def _holds(storage, name: str, sha256: str, size: int) -> bool:
+    if storage.size(name) != size:
+        return False
+    digest = hashlib.sha256()
+    with storage.open(name, "rb") as stored:
+        for block in stored.chunks(CHUNK):
+            digest.update(block)
+    return digest.hexdigest() == sha256
+
+
+def _remove_partial(storage, name: str, sha256: str, size: int) -> None:
+    try:
+        if storage.exists(name) and not _holds(storage, name, sha256, size):
+            storage.delete(name)
+    except OSError:  # the next upload of these bytes checks the file again (_save_file)
+        log.warning("evidence: could not remove the partial file %s", name, exc_info=True)
+
+
+def _storage_full() -> InsufficientStorage:
+    return InsufficientStorage(
+        "evidence.storage_full",
+        _("证据存储空间已满，文件未保存，也未登记为证据。请联系系统管理员扩容后重新上传。"),
+        field="file",
+    )
 
 
 # --- evidence items ----------------------------------------------------------------------------

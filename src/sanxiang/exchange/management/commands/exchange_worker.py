@@ -11,7 +11,6 @@ keep order without the same lease logic. `sanxiang tick` also runs a bounded swe
 from __future__ import annotations
 
 import signal
-import time
 
 from django.core.management.base import BaseCommand
 
@@ -33,20 +32,21 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, lambda *a: stopping.append(True))
         signal.signal(signal.SIGINT, lambda *a: stopping.append(True))
         transports = Transports(delivery.instance_name())
-        owner = delivery.default_owner()
-        started = time.monotonic()
+
+        def report(result: delivery.PassResult) -> None:
+            if result.requests:
+                self.stdout.write(f"delivered={result.delivered} failed={result.failed} dead={result.dead}")
+
         try:
-            while not stopping:
-                result = delivery.deliver_all(owner=owner, transports=transports, budget_seconds=budget)
-                if result.requests:
-                    self.stdout.write(
-                        f"delivered={result.delivered} failed={result.failed} dead={result.dead}"
-                    )
-                if once:
-                    break
-                if max_seconds and time.monotonic() - started > max_seconds:
-                    break
-                if not result.delivered:
-                    time.sleep(interval)
+            delivery.run_worker(
+                owner=delivery.default_owner(),
+                transports=transports,
+                budget_seconds=budget,
+                interval=interval,
+                once=once,
+                max_seconds=max_seconds,
+                stopping=lambda: bool(stopping),
+                on_result=report,
+            )
         finally:
             transports.close()
