@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -142,12 +143,37 @@ def _batches(specs: Iterable[Spec], size: int) -> Iterator[list[Spec]]:
 
 def _load_tails(state: State, streams: set[str]) -> None:
     """The last entry of each stream not seen yet, in two queries per batch."""
-    from django.db.models import Max
 
     if state.started_empty:
         return  # nothing to look up (and on PostgreSQL, stale statistics of a table filled inside
         # this transaction make each lookup a scan of everything written so far)
     unseen = [s for s in streams if s not in state.tails]
+    if not unseen:
+        return
+    with _index_lookups():
+        _fetch_tails(state, unseen)
+
+
+@contextmanager
+def _index_lookups():
+    """PostgreSQL plans from statistics that lag behind a table growing by 10⁵ rows per build, and
+    then scans the whole table per batch; these lookups are always a few keys of the (stream,
+    stream_seq) index, so the scan is switched off for them."""
+    conn = transaction.get_connection()
+    if conn.vendor != "postgresql":
+        yield
+        return
+    with conn.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        try:
+            yield
+        finally:
+            cursor.execute("SET LOCAL enable_seqscan = on")
+
+
+def _fetch_tails(state: State, unseen: list[str]) -> None:
+    from django.db.models import Max
+
     for start in range(0, len(unseen), 500):
         chunk = unseen[start : start + 500]
         last = dict(
