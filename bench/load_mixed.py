@@ -270,14 +270,11 @@ def request_lines(seed: int = 11) -> dict[str, list[str]]:
 
     rng = random.Random(seed)
     user = User.objects.get(username=STAFF_USER)
-    in_scope = Case.objects.filter(agency=user.agency, number__startswith="LOAD-")
-    top = in_scope.count()
-    cases = [in_scope.order_by("id").values_list("id", "number")[rng.randrange(top)] for _ in range(300)]
-    refs = list(
-        PublicDecision.objects.filter(agency_code__startswith="ag")
-        .order_by("?")
-        .values_list("publication_ref", flat=True)[:500]
-    )
+    generated = Case.objects.filter(number__startswith="LOAD-")
+    serials = rng.sample(range(100_000_001, 100_000_001 + generated.count()), 3000)
+    cases = list(generated.filter(agency=user.agency, serial__in=serials).values_list("id", "number")[:300])
+    public = PublicDecision.objects.filter(agency_code__startswith="ag").order_by("publication_ref")
+    refs = rng.sample(range(public.first().publication_ref, public.last().publication_ref + 1), 500)
     searches = [path_of(p) for name, p in QUERIES if name != "two_chars"]
     lines = {
         "workbench": ["workbench\t/\tsession"],
@@ -335,11 +332,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(url: str, port: int, workers: int, threads: int) -> subprocess.Popen:
+def start_server(url: str, port: int, workers: int, threads: int, src: Path) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": url,
-        "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}",
+        "PYTHONPATH": f"{src}:{ROOT}",
         "DJANGO_SETTINGS_MODULE": "sanxiang.settings",
         # one load generator on one address: lift the per-address limits (they would answer 429)
         "SANXIANG_RATE_PORTAL": "100000000/min",
@@ -440,6 +437,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--only", choices=["mixed", "api", "build"])
+    parser.add_argument(
+        "--src",
+        default=str(ROOT / "src"),
+        help="serve this source tree (e.g. an older commit's, for before/after)",
+    )
     args = parser.parse_args(argv)
     url = f"sqlite:///{Path(args.sqlite).resolve()}" if args.sqlite else args.database_url
     if not args.sqlite:
@@ -455,11 +457,16 @@ def main(argv: list[str] | None = None) -> int:
 
     connection.close()
     port = free_port()
-    server = start_server(url, port, args.workers, args.threads)
+    server = start_server(url, port, args.workers, args.threads, Path(args.src))
     results: dict[str, dict] = {}
     try:
-        log(f"gunicorn {args.workers} workers × {args.threads} threads on 127.0.0.1:{port}")
+        log(f"gunicorn {args.workers} workers × {args.threads} threads on 127.0.0.1:{port}, src {args.src}")
         if args.only != "api":
+            for kind in MIX:  # what each kind costs alone, one connection: where the time goes
+                path = _write(lines[kind])
+                r = wrk(port, 1, 5, path, cookie, token)
+                results[f"alone.{kind}"] = r
+                log(describe(f"  {kind} alone, 1 connection", r))
             mixed = mixed_file(lines)
             warm(port, mixed, cookie, token)
             for level in [int(x) for x in args.levels.split(",")]:

@@ -71,6 +71,8 @@ class PageOrCursorPagination(Pagination):
         return described
 
     def get_schema_operation_parameters(self, view):
+        if getattr(view, "action", "list") != "list":
+            return super().get_schema_operation_parameters(view)
         return [
             *super().get_schema_operation_parameters(view),
             {
