@@ -7,7 +7,10 @@
 -- DRF token); the cookie and the token come from the environment (LOAD_COOKIE, LOAD_TOKEN).
 -- Each connection walks the list from its own offset. A response is an error unless its
 -- status is 2xx or 3xx; statuses are counted per kind and printed as one JSON line
--- ("RESULT {...}") with the latency percentiles, for the Python driver to parse.
+-- ("RESULT {...}") with the latency percentiles, for the Python driver to parse. Socket errors
+-- and timeouts never reach response(): they are in wrk's own error counts (summary.errors), and
+-- after one the per-kind attribution of that connection's later answers may shift by one (the
+-- totals stay exact).
 
 local threads = {}
 local counter = 0
