@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.db import transaction
 from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -16,6 +18,7 @@ from sanxiang.cases.filtersets import CaseFilterSet
 from sanxiang.cases.models import Case, CaseEvent, Deadline, Party, Proposal
 from sanxiang.cases.signals import case_viewed
 from sanxiang.catalog.models import EnforcementItem
+from sanxiang.core.api import PageOrCursorPagination
 from sanxiang.core.errors import InvalidInput, NotFound
 from sanxiang.org import reauth
 from sanxiang.org.models import User
@@ -183,6 +186,90 @@ class TransitionRequestSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
+class CasePagination(PageOrCursorPagination):
+    cursor_ordering = "-opened_at"
+    cursor_orderings = ("opened_at", "number")
+
+
+def _converter(field):
+    """How the list's lean path turns a column value into what `field` would answer: the field's
+    own `to_representation` where it formats (dates, times, decimals), the value itself where DRF
+    would hand it through unchanged (text, numbers, booleans, choices)."""
+    formatted = (serializers.DateTimeField, serializers.DateField, serializers.DecimalField)
+    return field.to_representation if isinstance(field, formatted) else None
+
+
+class CaseRows:
+    """The case list without model instances: the page's columns by `values()` (case, agency code,
+    item code, party) and the handlers' usernames by one more query, formatted by CaseSerializer's
+    own fields. Same body as `CaseSerializer(many=True)` (tests/cases/test_api_list.py compares
+    them) at a fraction of the cost: building 50 `Case`, `Agency`, `Party`, `Item` and `User`
+    instances and walking DRF's generic field machinery was half the time of a list request."""
+
+    SLUGS = {"agency": "agency__code", "item": "item__code"}
+
+    def __init__(self):
+        fields = CaseSerializer().fields
+        party_fields = PartySerializer().fields
+        self.plain = [
+            (name, self.SLUGS.get(name, name), _converter(fields[name]))
+            for name in CaseSerializer.Meta.fields
+            if name not in ("party", "handlers", "stage_name")
+        ]
+        self.party = [
+            (name, f"party__{name}", _converter(party_fields[name])) for name in PartySerializer.Meta.fields
+        ]
+
+    def columns(self) -> list[str]:
+        return [*(column for _, column, _ in self.plain), *(column for _, column, _ in self.party)]
+
+    def page(self, rows: list[dict]) -> list[dict]:
+        handlers = self._handlers([row["id"] for row in rows])
+        stage_names: dict[tuple[str, str], str] = {}
+        return [self._one(row, handlers, stage_names) for row in rows]
+
+    def _one(self, row: dict, handlers: dict[int, list[str]], stage_names: dict) -> dict:
+        out = {}
+        for name, column, convert in self.plain:
+            value = row[column]
+            out[name] = value if value is None or convert is None else convert(value)
+        if row["party__id"] is None:
+            out["party"] = None
+        else:
+            out["party"] = {
+                name: (row[column] if row[column] is None or convert is None else convert(row[column]))
+                for name, column, convert in self.party
+            }
+        out["handlers"] = handlers.get(row["id"], [])
+        key = (row["procedure"], row["stage"])
+        if key not in stage_names:
+            stage_names[key] = str(Case(procedure=row["procedure"], stage=row["stage"]).stage_name)
+        out["stage_name"] = stage_names[key]
+        return {name: out[name] for name in CaseSerializer.Meta.fields}
+
+    @staticmethod
+    def _handlers(case_ids: list[int]) -> dict[int, list[str]]:
+        through = Case.handlers.through
+        found: dict[int, list[str]] = {}
+        ordering = [f"user__{field}" for field in User._meta.ordering]
+        for case_id, username in (
+            through.objects.filter(case_id__in=case_ids)
+            .order_by(*ordering)
+            .values_list("case_id", "user__username")
+        ):
+            found.setdefault(case_id, []).append(username)
+        return found
+
+
+def _etags(header: str) -> set[str]:
+    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
+
+
+@functools.cache
+def _case_rows() -> CaseRows:
+    return CaseRows()  # once per process: building the serializer's fields costs ~5 ms
+
+
 def _if_match_version(request, case: Case) -> int | None:
     header = request.headers.get("If-Match", "").strip()
     if not header:
@@ -201,6 +288,7 @@ class CaseViewSet(
 ):
     filterset_class = CaseFilterSet
     ordering_fields = ["opened_at", "number", "decided_on"]
+    pagination_class = CasePagination
 
     def get_queryset(self):
         return (
@@ -218,12 +306,29 @@ class CaseViewSet(
         except (ValueError, NotFound):
             raise NotFound("case.not_found", gettext("案件不存在或无权查阅。")) from None
 
+    def list(self, request, *args, **kwargs):
+        # Paginate over the keys only, so `COUNT(*)` runs on the scope and filters without the
+        # joins the columns need; then read the page's 50 rows by primary key.
+        keys = (
+            self.filter_queryset(self.get_queryset())
+            .prefetch_related(None)
+            .values("id", "opened_at", "number")
+        )
+        page = [key["id"] for key in self.paginate_queryset(keys)]
+        rows = _case_rows()
+        by_id = {row["id"]: row for row in Case.objects.filter(pk__in=page).values(*rows.columns())}
+        return self.get_paginated_response(rows.page([by_id[pk] for pk in page]))
+
     def retrieve(self, request, *args, **kwargs):
         case = self.get_object()
         case_viewed.send(
             Case, case=case, user=request.user, door="api", reason=request.query_params.get("reason", "")
         )
-        response = Response(CaseDetailSerializer(case).data)
+        if case.etag in _etags(request.headers.get("If-None-Match", "")):
+            # the client's copy is current: answer before serialising (the view is logged above)
+            response = Response(status=status.HTTP_304_NOT_MODIFIED)
+        else:
+            response = Response(CaseDetailSerializer(case).data)
         response["ETag"] = case.etag
         return response
 

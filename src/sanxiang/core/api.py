@@ -7,16 +7,83 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from sanxiang.core.errors import DomainError
+from sanxiang.core.errors import DomainError, InvalidInput
 
 
 class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class _Keyset(CursorPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+    def decode_cursor(self, request):
+        if not request.query_params.get(self.cursor_query_param):
+            return None  # `?cursor=` (empty): the first page
+        try:
+            return super().decode_cursor(request)
+        except exceptions.NotFound:
+            raise InvalidInput(
+                "pagination.cursor.invalid", _("翻页游标无效，请使用上一页响应中的链接。"), field="cursor"
+            ) from None
+
+
+class PageOrCursorPagination(Pagination):
+    """Page numbers (`?page=`, with `count`) as everywhere, or — when the request carries `cursor`
+    (empty for the first page) — keyset pages along `cursor_ordering`: no `COUNT(*)` over the
+    whole scope and no `OFFSET` scan, so every page costs the same at any depth (docs/api.md).
+    `?ordering=` works in cursor mode only on the non-null fields of `cursor_orderings`."""
+
+    cursor_query_param = "cursor"
+    cursor_ordering = "-pk"
+    cursor_orderings: tuple[str, ...] = ()
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.keyset = None
+        if self.cursor_query_param not in request.query_params:
+            return super().paginate_queryset(queryset, request, view)
+        ordering = request.query_params.get("ordering", "").strip()
+        if ordering and ordering.lstrip("-") not in self.cursor_orderings:
+            raise InvalidInput(
+                "pagination.cursor.ordering",
+                _("按游标翻页时只能按以下字段排序：%(fields)s。")
+                % {"fields": ", ".join(self.cursor_orderings)},
+                field="ordering",
+            )
+        self.keyset = _Keyset()
+        self.keyset.ordering = self.cursor_ordering
+        return self.keyset.paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        if self.keyset is not None:
+            return self.keyset.get_paginated_response(data)
+        return super().get_paginated_response(data)
+
+    def get_paginated_response_schema(self, schema):
+        described = super().get_paginated_response_schema(schema)
+        described["required"] = ["results"]  # no `count` in cursor mode
+        return described
+
+    def get_schema_operation_parameters(self, view):
+        if getattr(view, "action", "list") != "list":
+            return super().get_schema_operation_parameters(view)
+        return [
+            *super().get_schema_operation_parameters(view),
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Keyset paging instead of page numbers: empty for the first page, then "
+                "the value from `next`/`previous`. The response has no `count`.",
+                "schema": {"type": "string"},
+            },
+        ]
 
 
 _DRF_CODES = {
