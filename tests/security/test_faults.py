@@ -30,6 +30,7 @@ from pathlib import Path
 import pytest
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.core.management import call_command
 from django.db import OperationalError, close_old_connections, connection, connections
 from django.test import Client
@@ -555,3 +556,34 @@ def test_two_servers_racing_over_the_same_cases_lose_no_update(world, servers):
     assert OutboxMessage.objects.filter(topic="case.decided").count() == len(cases)
     assert OutboxMessage.objects.filter(topic="publication.published").count() == len(cases)
     assert_record_intact()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("door", ["web", "api"])
+def test_a_full_disk_while_the_upload_is_spooled_answers_507_and_records_nothing(
+    door, world, settings, monkeypatch
+):
+    """Before any view runs, Django writes a large upload to its temporary folder; a full disk
+    there is refused as storage_full, not as a server error."""
+
+    def full(self, raw_data, start):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # every upload is spooled to a temporary file
+    monkeypatch.setattr(TemporaryFileUploadHandler, "receive_data_chunk", full)
+    case, entries = world.case(), Entry.objects.count()
+    fields = {"title": "现场照片", "evidence_type": "physical", "media_kind": "photo"}
+    upload = SimpleUploadedFile("scene.png", samples.png("spooled"), content_type="image/png")
+    if door == "web":
+        client = Client(raise_request_exception=False)
+        client.force_login(world.officer)
+        refused = client.post(f"/records/cases/{case.number}/evidence/new/", {**fields, "file": upload})
+        assert refused.status_code == 507 and "服务器存储空间已满" in refused.content.decode()
+    else:
+        api = APIClient(raise_request_exception=False)
+        api.force_authenticate(world.officer)
+        refused = api.post(
+            "/api/evidence/", {**fields, "case": case.number, "file": upload}, format="multipart"
+        )
+        assert refused.status_code == 507 and refused.json()["code"] == "storage_full"
+    assert not Evidence.objects.exists() and Entry.objects.count() == entries

@@ -16,6 +16,7 @@ the database leaves no half-written change (docs/security.md, "Faults").
 
 from __future__ import annotations
 
+import errno
 import sys
 
 from django.conf import settings
@@ -43,6 +44,34 @@ def is_database_unavailable(error: BaseException | None) -> bool:
     return False
 
 
+def is_disk_full(error: BaseException | None) -> bool:
+    """The error, or one it was raised from, is a write refused for want of space (ENOSPC)."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
+
+
+def storage_full(request) -> HttpResponse:
+    """A full disk before any view ran — Django spooling a large upload to its temporary folder:
+    507, like the evidence store's own refusal (`evidence.storage_full`); nothing was recorded."""
+    message = _("服务器存储空间已满，上传的文件未保存，也未登记。请联系系统管理员扩容后重新上传。")
+    if request.path.startswith(API_PREFIX):
+        response = JsonResponse(
+            {"code": "storage_full", "message": message},
+            status=507,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    else:
+        portal = request.path.startswith("/portal/")
+        page = render_to_string("507.html", {"message": message, "portal": portal})
+        response = HttpResponse(page, status=507)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def database_unavailable(request) -> HttpResponse:
     seconds = retry_after_seconds()
     if request.path.startswith(API_PREFIX):
@@ -62,6 +91,9 @@ def database_unavailable(request) -> HttpResponse:
 
 @requires_csrf_token
 def server_error(request, template_name: str = "500.html") -> HttpResponse:
-    if is_database_unavailable(sys.exc_info()[1]):
+    error = sys.exc_info()[1]
+    if is_database_unavailable(error):
         return database_unavailable(request)
+    if is_disk_full(error):
+        return storage_full(request)
     return django_server_error(request, template_name)
