@@ -4,20 +4,22 @@ agencies, for one period; and for each figure the cases behind it (drill-down).
 Each chart is a `Chart`: an id, a title, a table (columns + rows — what the CSV/XLSX download
 holds) and an ECharts option built from the same rows, whose data items carry the drill-down URL
 (`core/static/core/charts.js` follows it on click). Every count is one grouped query over the
-scoped agencies and the period; nothing loads cases one by one.
+scoped agencies and the period; nothing loads cases one by one. Cases registered and closed in the
+period (KPIs, the procedure and weekly charts) are read from the daily summary
+(services/summary.py), so a year costs at most 365 days of summary rows whatever the number of
+cases; current state (open cases, deadlines) and drill-downs read the cases through indexes.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +27,7 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from sanxiang.core import clock
 from sanxiang.core.errors import InvalidInput
-from sanxiang.supervision.services import scorecard
+from sanxiang.supervision.services import scorecard, summary
 
 PERIODS = (
     ("month", gettext_lazy("月度")),
@@ -149,17 +151,19 @@ def _step_labels() -> dict[str, str]:
 # --- charts ------------------------------------------------------------------------------------
 
 
-def by_procedure_stage(cases, p: Period, agency: str) -> Chart:
-    """Cases opened in the period, by procedure and the record step of their current stage."""
+def by_procedure_stage(agency_ids, p: Period, agency: str) -> Chart:
+    """Cases opened in the period, by procedure and the record step of their current stage (read
+    from the daily summary: `opened` of each day is counted by the case's current stage)."""
     procs = _procedures()
-    start, end = p.bounds()
     counts = Counter()
     for procedure, stage, n in (
-        cases.filter(opened_at__gte=start, opened_at__lt=end)
+        summary.rows(agency_ids, p.start, p.end)
         .values("procedure", "stage")
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("opened"))
         .values_list("procedure", "stage", "n")
     ):
+        if not n:
+            continue
         definition = procs.get(procedure)
         step = "start"
         if definition is not None:
@@ -205,20 +209,23 @@ def by_procedure_stage(cases, p: Period, agency: str) -> Chart:
     )
 
 
-def weekly(cases, p: Period, agency: str) -> Chart:
-    """New and closed cases per ISO week (weeks starting on Monday) within the period: one scan
-    with one filtered count per week (plain SQL on both engines; no per-row date function)."""
+def weekly(agency_ids, p: Period, agency: str) -> Chart:
+    """New and closed cases per ISO week (weeks starting on Monday) within the period, from the
+    daily summary (one grouped read of at most a year of days)."""
     weeks = []
     week = _monday(p.start)
     while week <= p.end:
         weeks.append(week)
         week += dt.timedelta(days=7)
-    start, end = p.bounds()
-    tz = timezone.get_current_timezone()
-    edges = [max(dt.datetime.combine(w, dt.time.min, tzinfo=tz), start) for w in weeks] + [end]
-    new = Counter(dict(zip(weeks, _bucket_counts(cases, "opened_at", edges), strict=True)))
-    day_edges = [max(w, p.start) for w in weeks] + [p.end + dt.timedelta(days=1)]
-    closed = Counter(dict(zip(weeks, _bucket_counts(cases, "closed_on", day_edges), strict=True)))
+    new, closed = Counter(), Counter()
+    for day, opened_n, closed_n in (
+        summary.rows(agency_ids, p.start, p.end)
+        .values("day")
+        .annotate(opened_n=Sum("opened"), closed_n=Sum("closed"))
+        .values_list("day", "opened_n", "closed_n")
+    ):
+        new[_monday(day)] += opened_n or 0
+        closed[_monday(day)] += closed_n or 0
     rows = [{"week": w, "new": new[w], "closed": closed[w]} for w in weeks]
     option = {
         "tooltip": {"trigger": "axis"},
@@ -251,48 +258,18 @@ def weekly(cases, p: Period, agency: str) -> Chart:
     )
 
 
-def _bucket_counts(cases, column: str, edges: list) -> list[int]:
-    """How many of `cases` have `column` in each [edges[i], edges[i+1]): one scan of the range with
-    one SUM(CASE …) per bucket. Written as SQL because 50 filtered aggregates cost the ORM more than
-    the database, and a per-row date function (TruncDate) is a Python callback on SQLite."""
-    from django.db import connection
-
-    if len(edges) < 2:
-        return []
-    qs = cases.order_by().filter(**{f"{column}__gte": edges[0], f"{column}__lt": edges[-1]}).values("pk")
-    inner, params = qs.query.sql_with_params()
-    field = cases.model._meta.get_field(column)
-    adapt = (
-        connection.ops.adapt_datetimefield_value
-        if field.get_internal_type() == "DateTimeField"
-        else (connection.ops.adapt_datefield_value)
-    )
-    col = connection.ops.quote_name(field.column)
-    table = connection.ops.quote_name(cases.model._meta.db_table)
-    sums, bucket_params = [], []
-    for low, high in itertools.pairwise(edges):
-        sums.append(f"SUM(CASE WHEN {col} >= %s AND {col} < %s THEN 1 ELSE 0 END)")
-        bucket_params += [adapt(low), adapt(high)]
-    # identifiers quoted by the backend, every value a parameter
-    sql = f"SELECT {', '.join(sums)} FROM {table} WHERE id IN ({inner})"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*bucket_params, *params])
-        row = cursor.fetchone()
-    return [int(v or 0) for v in row]
-
-
 def _monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def deadlines(cases, agencies, p: Period, agency: str) -> tuple[Chart, list]:
+def deadlines(agencies, p: Period, agency: str) -> tuple[Chart, list]:
     """Running deadlines and overdue ones now, per agency; the list shows the newly overdue first."""
     from sanxiang.cases.choices import DeadlineStatus
     from sanxiang.cases.models import Deadline
 
     today = clock.today()
     soon = today + dt.timedelta(days=7)
-    base = Deadline.objects.filter(case__in=cases.order_by())
+    base = Deadline.objects.filter(case__agency_id__in=[a.pk for a in agencies])
     per = {
         r["case__agency_id"]: r
         for r in base.filter(
@@ -376,14 +353,14 @@ def deadlines(cases, agencies, p: Period, agency: str) -> tuple[Chart, list]:
     return chart, overdue_list
 
 
-def reviews(cases, p: Period, agency: str) -> Chart:
+def reviews(agency_ids, p: Period, agency: str) -> Chart:
     from sanxiang.review.choices import Outcome, State
     from sanxiang.review.models import Review
 
     start, end = p.bounds()
     counts = Counter()
     for state, outcome, n in (
-        Review.objects.filter(case__in=cases.order_by(), submitted_at__gte=start, submitted_at__lt=end)
+        Review.objects.filter(case__agency_id__in=agency_ids, submitted_at__gte=start, submitted_at__lt=end)
         .values("state", "outcome")
         .annotate(n=Count("pk"))
         .values_list("state", "outcome", "n")
@@ -421,7 +398,7 @@ def reviews(cases, p: Period, agency: str) -> Chart:
     )
 
 
-def publication(cases, agencies, p: Period, agency: str) -> Chart:
+def publication(agencies, p: Period, agency: str) -> Chart:
     """Decisions of the period by publication outcome, per month of the decision."""
     from sanxiang.publicity.choices import PublicationKind, PublicationStatus
     from sanxiang.publicity.models import Publication
@@ -611,27 +588,25 @@ def scope(user, agency_code: str = ""):
 
 
 def build(user, p: Period, agency_code: str = "", only: str | None = None) -> dict[str, Any]:
-    from sanxiang.cases.models import Case
-
     agencies = scope(user, agency_code)
-    cases = Case.objects.filter(agency__in=[a.pk for a in agencies])
+    ids = [a.pk for a in agencies]
     out: dict[str, Any] = {"agencies": agencies, "charts": [], "overdue": []}
 
     def want(name: str) -> bool:
         return only is None or only == name
 
     if want("procedure"):
-        out["charts"].append(by_procedure_stage(cases, p, agency_code))
+        out["charts"].append(by_procedure_stage(ids, p, agency_code))
     if want("weekly"):
-        out["charts"].append(weekly(cases, p, agency_code))
+        out["charts"].append(weekly(ids, p, agency_code))
     if want("deadlines"):
-        chart, overdue = deadlines(cases, agencies, p, agency_code)
+        chart, overdue = deadlines(agencies, p, agency_code)
         out["charts"].append(chart)
         out["overdue"] = overdue
     if want("reviews"):
-        out["charts"].append(reviews(cases, p, agency_code))
+        out["charts"].append(reviews(ids, p, agency_code))
     if want("publication"):
-        out["charts"].append(publication(cases, agencies, p, agency_code))
+        out["charts"].append(publication(agencies, p, agency_code))
     if want("av"):
         out["charts"].append(av(agencies, p, agency_code))
     if want("access"):
@@ -640,17 +615,17 @@ def build(user, p: Period, agency_code: str = "", only: str | None = None) -> di
 
 
 def kpis(user, p: Period, agency_code: str = "") -> list[tuple[str, Any, str]]:
-    """The headline figures: (label, value, drill-down URL)."""
+    """The headline figures: (label, value, drill-down URL). New and closed in the period come
+    from the daily summary; open cases and overdue deadlines are current state, counted through
+    the indexes (cases (agency, closed_on); deadlines (status))."""
     from sanxiang.cases.choices import DeadlineStatus
     from sanxiang.cases.models import Case, Deadline
 
-    agencies = scope(user, agency_code)
-    cases = Case.objects.filter(agency__in=[a.pk for a in agencies])
-    start, end = p.bounds()
-    opened = cases.filter(opened_at__gte=start, opened_at__lt=end).count()
-    closed = cases.filter(closed_on__gte=p.start, closed_on__lte=p.end).count()
-    open_now = cases.filter(closed_on__isnull=True).count()
-    overdue = Deadline.objects.filter(case__in=cases.order_by(), status=DeadlineStatus.OVERDUE).count()
+    ids = [a.pk for a in scope(user, agency_code)]
+    totals = summary.rows(ids, p.start, p.end).aggregate(opened=Sum("opened"), closed=Sum("closed"))
+    opened, closed = totals["opened"] or 0, totals["closed"] or 0
+    open_now = Case.objects.order_by().filter(agency_id__in=ids, closed_on__isnull=True).count()
+    overdue = Deadline.objects.filter(case__agency_id__in=ids, status=DeadlineStatus.OVERDUE).count()
     return [
         (_("本期新增案件"), opened, drill_url("kpi", "opened", p, agency_code)),
         (_("本期结案"), closed, drill_url("kpi", "closed", p, agency_code)),
