@@ -126,7 +126,7 @@ def _insert_sqlite(n: int) -> None:
     fields = [f for f in Case._meta.concrete_fields if not f.primary_key]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {Case._meta.db_table} ({columns}) VALUES ({marks})"  # noqa: S608
+    sql = f"INSERT INTO {Case._meta.db_table} ({columns}) VALUES ({marks})"
     prepared: dict[int, list] = {}
     at = {f.attname: k for k, f in enumerate(fields)}
     rows = []

@@ -20,7 +20,7 @@ from sanxiang.core import clock, ticks
 from sanxiang.supervision.models import DailyCaseCount
 from sanxiang.supervision.services import dashboard, summary
 from tests.cases.walk import PATHS, walk
-from tests.factories import AgencyFactory, World
+from tests.factories import AgencyFactory
 from tests.supervision.helpers_dash import aware, city
 
 pytestmark = pytest.mark.django_db
