@@ -59,14 +59,18 @@ def _load1() -> float:
 
 
 def _copies(n: int):
-    """Yield (template values, i, opened_at, closed_on) for `n` copies of the demo cases."""
+    """(fields, template values, i, opened_at, closed_on) for `n` copies of the demo cases. The
+    templates are read before the first row is asked for: the connection is busy once a COPY runs."""
     from sanxiang.cases.models import Case
     from sanxiang.core import clock
 
     fields = [f for f in Case._meta.concrete_fields if not f.primary_key]
     templates = list(Case.objects.order_by("pk").values(*[f.attname for f in fields]))
+    return _copy_rows(n, fields, templates, clock.now())
+
+
+def _copy_rows(n: int, fields, templates, now: dt.datetime):
     rng = random.Random(7)
-    now = clock.now()
     today = now.date()
     for i in range(n):
         template = templates[i % len(templates)]
@@ -104,10 +108,11 @@ def _copy_postgres(n: int) -> None:
 
     fields = [f for f in Case._meta.concrete_fields if not f.primary_key]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    rows = _copies(n)
     with transaction.atomic(), connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg cursor: COPY … FROM STDIN
         with raw.copy(f"COPY {Case._meta.db_table} ({columns}) FROM STDIN") as copy:
-            for fields_, template, i, opened, closed in _copies(n):
+            for fields_, template, i, opened, closed in rows:
                 row = _row(template, i, opened, closed)
                 values = []
                 for f in fields_:
