@@ -616,15 +616,16 @@ def build(user, p: Period, agency_code: str = "", only: str | None = None) -> di
 
 def kpis(user, p: Period, agency_code: str = "") -> list[tuple[str, Any, str]]:
     """The headline figures: (label, value, drill-down URL). New and closed in the period come
-    from the daily summary; open cases and overdue deadlines are current state, counted through
-    the indexes (cases (agency, closed_on); deadlines (status))."""
+    from the daily summary, and so do the open cases (every case registered less every case
+    closed: 6·10^5 open cases are not counted one by one); overdue deadlines are counted through
+    the deadline status index."""
     from sanxiang.cases.choices import DeadlineStatus
-    from sanxiang.cases.models import Case, Deadline
+    from sanxiang.cases.models import Deadline
 
     ids = [a.pk for a in scope(user, agency_code)]
     totals = summary.rows(ids, p.start, p.end).aggregate(opened=Sum("opened"), closed=Sum("closed"))
     opened, closed = totals["opened"] or 0, totals["closed"] or 0
-    open_now = Case.objects.order_by().filter(agency_id__in=ids, closed_on__isnull=True).count()
+    open_now = summary.open_cases(ids)
     overdue = Deadline.objects.filter(case__agency_id__in=ids, status=DeadlineStatus.OVERDUE).count()
     return [
         (_("本期新增案件"), opened, drill_url("kpi", "opened", p, agency_code)),
@@ -635,6 +636,42 @@ def kpis(user, p: Period, agency_code: str = "") -> list[tuple[str, Any, str]]:
 
 
 # --- drill-down ------------------------------------------------------------------------------
+
+
+def drill_count(user, chart: str, key: str, p: Period, agency_code: str = "") -> int | None:
+    """How many cases `drill` lists, from the daily summary when the figure is one of its counts
+    (headline figures, weekly and procedure charts), so the paginated list does not count
+    10^5–10^6 cases; None for the other charts (their lists are as long as their own tables)."""
+    ids = [a.pk for a in scope(user, agency_code)]
+    rows = summary.rows(ids, p.start, p.end)
+    if chart == "kpi" and key in ("opened", "closed"):
+        return rows.aggregate(n=Sum(key))["n"] or 0
+    if chart == "kpi" and key == "open":
+        return summary.open_cases(ids)
+    if chart == "weekly":
+        kind, _sep, day = key.partition(":")
+        try:
+            week = dt.date.fromisoformat(day)
+        except ValueError:
+            return None
+        column = {"new": "opened", "closed": "closed"}.get(kind)
+        if column is None:
+            return None
+        week_rows = summary.rows(ids, week, week + dt.timedelta(days=6))
+        return week_rows.aggregate(n=Sum(column))["n"] or 0
+    if chart == "procedure":
+        parts = key.split(":")
+        definition = _procedures().get(parts[0])
+        if definition is None:
+            return None
+        if len(parts) == 3 and parts[1] == "step":
+            stages = [s.code for s in definition.stages if str(s.step) == parts[2]]
+        elif len(parts) == 2:
+            stages = [parts[1]]
+        else:
+            return None
+        return rows.filter(procedure=parts[0], stage__in=stages).aggregate(n=Sum("opened"))["n"] or 0
+    return None
 
 
 def drill(user, chart: str, key: str, p: Period, agency_code: str = ""):
