@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, DateField, Exists, F, OuterRef, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -674,6 +675,18 @@ def drill_count(user, chart: str, key: str, p: Period, agency_code: str = "") ->
     return None
 
 
+_NEVER_CLOSED = dt.date(9999, 12, 31)
+
+
+def _open_cases(cases):
+    """`closed_on IS NULL`, written so no index on closed_on can serve it: SQLite's statistics
+    (no STAT4) take NULL for one closing date among thousands (~50 rows) when it is 60% of the
+    cases, pick cases (agency, closed_on) and sort every open case for the first page (1 s at
+    10^6); with the test unindexable both engines read `case_opened_idx` newest first (~10 ms)."""
+    never = Value(_NEVER_CLOSED, output_field=DateField())
+    return cases.alias(closed_or_never=Coalesce("closed_on", never)).filter(closed_or_never=_NEVER_CLOSED)
+
+
 def drill(user, chart: str, key: str, p: Period, agency_code: str = ""):
     """The cases behind one figure, and a description of the figure (in the request's language)."""
     from sanxiang.cases.choices import DeadlineStatus
@@ -689,7 +702,7 @@ def drill(user, chart: str, key: str, p: Period, agency_code: str = ""):
         if key == "closed":
             return cases.filter(closed_on__gte=p.start, closed_on__lte=p.end), _("本期结案")
         if key == "open":
-            return cases.filter(closed_on__isnull=True), _("在办案件")
+            return _open_cases(cases), _("在办案件")
         raise bad
     if chart == "procedure":
         procs = _procedures()
