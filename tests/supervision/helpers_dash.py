@@ -31,9 +31,13 @@ def aware(day: dt.date, hour: int = 10) -> dt.datetime:
 
 
 def set_case(case, **fields) -> Case:
-    """Dates of a hand-built case (read-side tests only: what the services would have written)."""
+    """Dates of a hand-built case (read-side tests only: what the services would have written).
+    Written around the services, like a bulk load, so the dashboard's daily summary is rebuilt."""
+    from sanxiang.supervision.services import summary
+
     Case.objects.filter(pk=case.pk).update(**fields)
     case.refresh_from_db()
+    summary.rebuild()
     return case
 
 

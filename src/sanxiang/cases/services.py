@@ -267,6 +267,8 @@ def transition(
             % {"stage": _(procedure.stage(case.stage).name), "label": _(move.label)},
         )
     ctx = TransitionContext(case, procedure, move, actor, _resolve(case, move, data or {}), reason.strip())
+    # the state before the effects, for reactions that count differences (the dashboard's summary)
+    ctx.extras["closed_on_before"] = case.closed_on
     if move.on_site:
         ctx.extras["certificates"] = require_qualified_officers(
             ctx.data["officers"],

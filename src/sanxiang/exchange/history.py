@@ -43,6 +43,7 @@ from sanxiang.exchange.schema import Col
 from sanxiang.org.models import Agency
 from sanxiang.records import canonical
 from sanxiang.records import services as records
+from sanxiang.supervision.services import summary
 
 CHUNK = 1000
 STREAM = "exchange:history"
@@ -281,6 +282,7 @@ class HistoricalCases(Importer):
                 )
             )
         Case.objects.bulk_create(cases)
+        summary.count_new(cases)  # the dashboard's daily summary, in the same transaction
         ids = dict(Case.objects.filter(number__in=[c.number for c in cases]).values_list("number", "id"))
         CaseEvent.objects.bulk_create(
             CaseEvent(

@@ -55,6 +55,10 @@ class SupervisionConfig(AppConfig):
         from sanxiang.supervision.services import scorecard
 
         post_migrate.connect(_seed_dash, sender=self)
+        from sanxiang.core import ticks
+        from sanxiang.supervision.services import summary
+
+        ticks.register("supervision.daily_summary", summary.rebuild_recent)
         workbench.register_nav(
             N_("看板"), "supervision:dashboard", roles={Role.HEAD, Role.SUPERVISOR}, order=57
         )

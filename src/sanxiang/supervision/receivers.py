@@ -1,11 +1,12 @@
 """Supervision listens to the workflow: every case that reaches its closing stage is evaluated
-(案卷评查) with the current rule set. An evaluation error never undoes the closing."""
+(案卷评查) with the current rule set (an evaluation error never undoes the closing); every case
+registered or moved updates the dashboard's daily summary in the same transaction."""
 
 from __future__ import annotations
 
 from django.dispatch import receiver
 
-from sanxiang.cases.signals import case_transitioned
+from sanxiang.cases.signals import case_opened, case_transitioned
 
 
 @receiver(case_transitioned, dispatch_uid="supervision.evaluate_closed")
@@ -15,3 +16,17 @@ def _on_transition(sender, case, actor, event, context, **_):
     from sanxiang.supervision.services.evaluation import run_on_close
 
     run_on_close(case)
+
+
+@receiver(case_opened, dispatch_uid="supervision.summary_opened")
+def _count_opened(sender, case, **_):
+    from sanxiang.supervision.services import summary
+
+    summary.count_opened(case)
+
+
+@receiver(case_transitioned, dispatch_uid="supervision.summary_transitioned")
+def _count_transition(sender, case, event, context, **_):
+    from sanxiang.supervision.services import summary
+
+    summary.count_transition(case, event.from_stage, context.extras.get("closed_on_before", case.closed_on))

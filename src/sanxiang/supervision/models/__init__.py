@@ -21,4 +21,5 @@ from sanxiang.supervision.models.policy import (  # noqa: F401
     TaskReport,
 )
 from sanxiang.supervision.models.scorecard import ScorecardIndicator  # noqa: F401
+from sanxiang.supervision.models.summary import DailyCaseCount  # noqa: F401
 from sanxiang.supervision.models.tasks import SupervisionTask, TaskMember, TaskTemplate  # noqa: F401

@@ -4,20 +4,23 @@ agencies, for one period; and for each figure the cases behind it (drill-down).
 Each chart is a `Chart`: an id, a title, a table (columns + rows — what the CSV/XLSX download
 holds) and an ECharts option built from the same rows, whose data items carry the drill-down URL
 (`core/static/core/charts.js` follows it on click). Every count is one grouped query over the
-scoped agencies and the period; nothing loads cases one by one.
+scoped agencies and the period; nothing loads cases one by one. Cases registered and closed in the
+period (KPIs, the procedure and weekly charts) are read from the daily summary
+(services/summary.py), so a year costs at most 365 days of summary rows whatever the number of
+cases; current state (open cases, deadlines) and drill-downs read the cases through indexes.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, DateField, Exists, F, OuterRef, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +28,7 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from sanxiang.core import clock
 from sanxiang.core.errors import InvalidInput
-from sanxiang.supervision.services import scorecard
+from sanxiang.supervision.services import scorecard, summary
 
 PERIODS = (
     ("month", gettext_lazy("月度")),
@@ -149,17 +152,19 @@ def _step_labels() -> dict[str, str]:
 # --- charts ------------------------------------------------------------------------------------
 
 
-def by_procedure_stage(cases, p: Period, agency: str) -> Chart:
-    """Cases opened in the period, by procedure and the record step of their current stage."""
+def by_procedure_stage(agency_ids, p: Period, agency: str) -> Chart:
+    """Cases opened in the period, by procedure and the record step of their current stage (read
+    from the daily summary: `opened` of each day is counted by the case's current stage)."""
     procs = _procedures()
-    start, end = p.bounds()
     counts = Counter()
     for procedure, stage, n in (
-        cases.filter(opened_at__gte=start, opened_at__lt=end)
+        summary.rows(agency_ids, p.start, p.end)
         .values("procedure", "stage")
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("opened"))
         .values_list("procedure", "stage", "n")
     ):
+        if not n:
+            continue
         definition = procs.get(procedure)
         step = "start"
         if definition is not None:
@@ -205,20 +210,23 @@ def by_procedure_stage(cases, p: Period, agency: str) -> Chart:
     )
 
 
-def weekly(cases, p: Period, agency: str) -> Chart:
-    """New and closed cases per ISO week (weeks starting on Monday) within the period: one scan
-    with one filtered count per week (plain SQL on both engines; no per-row date function)."""
+def weekly(agency_ids, p: Period, agency: str) -> Chart:
+    """New and closed cases per ISO week (weeks starting on Monday) within the period, from the
+    daily summary (one grouped read of at most a year of days)."""
     weeks = []
     week = _monday(p.start)
     while week <= p.end:
         weeks.append(week)
         week += dt.timedelta(days=7)
-    start, end = p.bounds()
-    tz = timezone.get_current_timezone()
-    edges = [max(dt.datetime.combine(w, dt.time.min, tzinfo=tz), start) for w in weeks] + [end]
-    new = Counter(dict(zip(weeks, _bucket_counts(cases, "opened_at", edges), strict=True)))
-    day_edges = [max(w, p.start) for w in weeks] + [p.end + dt.timedelta(days=1)]
-    closed = Counter(dict(zip(weeks, _bucket_counts(cases, "closed_on", day_edges), strict=True)))
+    new, closed = Counter(), Counter()
+    for day, opened_n, closed_n in (
+        summary.rows(agency_ids, p.start, p.end)
+        .values("day")
+        .annotate(opened_n=Sum("opened"), closed_n=Sum("closed"))
+        .values_list("day", "opened_n", "closed_n")
+    ):
+        new[_monday(day)] += opened_n or 0
+        closed[_monday(day)] += closed_n or 0
     rows = [{"week": w, "new": new[w], "closed": closed[w]} for w in weeks]
     option = {
         "tooltip": {"trigger": "axis"},
@@ -251,48 +259,18 @@ def weekly(cases, p: Period, agency: str) -> Chart:
     )
 
 
-def _bucket_counts(cases, column: str, edges: list) -> list[int]:
-    """How many of `cases` have `column` in each [edges[i], edges[i+1]): one scan of the range with
-    one SUM(CASE …) per bucket. Written as SQL because 50 filtered aggregates cost the ORM more than
-    the database, and a per-row date function (TruncDate) is a Python callback on SQLite."""
-    from django.db import connection
-
-    if len(edges) < 2:
-        return []
-    qs = cases.order_by().filter(**{f"{column}__gte": edges[0], f"{column}__lt": edges[-1]}).values("pk")
-    inner, params = qs.query.sql_with_params()
-    field = cases.model._meta.get_field(column)
-    adapt = (
-        connection.ops.adapt_datetimefield_value
-        if field.get_internal_type() == "DateTimeField"
-        else (connection.ops.adapt_datefield_value)
-    )
-    col = connection.ops.quote_name(field.column)
-    table = connection.ops.quote_name(cases.model._meta.db_table)
-    sums, bucket_params = [], []
-    for low, high in itertools.pairwise(edges):
-        sums.append(f"SUM(CASE WHEN {col} >= %s AND {col} < %s THEN 1 ELSE 0 END)")
-        bucket_params += [adapt(low), adapt(high)]
-    # identifiers quoted by the backend, every value a parameter
-    sql = f"SELECT {', '.join(sums)} FROM {table} WHERE id IN ({inner})"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*bucket_params, *params])
-        row = cursor.fetchone()
-    return [int(v or 0) for v in row]
-
-
 def _monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def deadlines(cases, agencies, p: Period, agency: str) -> tuple[Chart, list]:
+def deadlines(agencies, p: Period, agency: str) -> tuple[Chart, list]:
     """Running deadlines and overdue ones now, per agency; the list shows the newly overdue first."""
     from sanxiang.cases.choices import DeadlineStatus
     from sanxiang.cases.models import Deadline
 
     today = clock.today()
     soon = today + dt.timedelta(days=7)
-    base = Deadline.objects.filter(case__in=cases.order_by())
+    base = Deadline.objects.filter(case__agency_id__in=[a.pk for a in agencies])
     per = {
         r["case__agency_id"]: r
         for r in base.filter(
@@ -376,14 +354,14 @@ def deadlines(cases, agencies, p: Period, agency: str) -> tuple[Chart, list]:
     return chart, overdue_list
 
 
-def reviews(cases, p: Period, agency: str) -> Chart:
+def reviews(agency_ids, p: Period, agency: str) -> Chart:
     from sanxiang.review.choices import Outcome, State
     from sanxiang.review.models import Review
 
     start, end = p.bounds()
     counts = Counter()
     for state, outcome, n in (
-        Review.objects.filter(case__in=cases.order_by(), submitted_at__gte=start, submitted_at__lt=end)
+        Review.objects.filter(case__agency_id__in=agency_ids, submitted_at__gte=start, submitted_at__lt=end)
         .values("state", "outcome")
         .annotate(n=Count("pk"))
         .values_list("state", "outcome", "n")
@@ -421,7 +399,7 @@ def reviews(cases, p: Period, agency: str) -> Chart:
     )
 
 
-def publication(cases, agencies, p: Period, agency: str) -> Chart:
+def publication(agencies, p: Period, agency: str) -> Chart:
     """Decisions of the period by publication outcome, per month of the decision."""
     from sanxiang.publicity.choices import PublicationKind, PublicationStatus
     from sanxiang.publicity.models import Publication
@@ -611,27 +589,25 @@ def scope(user, agency_code: str = ""):
 
 
 def build(user, p: Period, agency_code: str = "", only: str | None = None) -> dict[str, Any]:
-    from sanxiang.cases.models import Case
-
     agencies = scope(user, agency_code)
-    cases = Case.objects.filter(agency__in=[a.pk for a in agencies])
+    ids = [a.pk for a in agencies]
     out: dict[str, Any] = {"agencies": agencies, "charts": [], "overdue": []}
 
     def want(name: str) -> bool:
         return only is None or only == name
 
     if want("procedure"):
-        out["charts"].append(by_procedure_stage(cases, p, agency_code))
+        out["charts"].append(by_procedure_stage(ids, p, agency_code))
     if want("weekly"):
-        out["charts"].append(weekly(cases, p, agency_code))
+        out["charts"].append(weekly(ids, p, agency_code))
     if want("deadlines"):
-        chart, overdue = deadlines(cases, agencies, p, agency_code)
+        chart, overdue = deadlines(agencies, p, agency_code)
         out["charts"].append(chart)
         out["overdue"] = overdue
     if want("reviews"):
-        out["charts"].append(reviews(cases, p, agency_code))
+        out["charts"].append(reviews(ids, p, agency_code))
     if want("publication"):
-        out["charts"].append(publication(cases, agencies, p, agency_code))
+        out["charts"].append(publication(agencies, p, agency_code))
     if want("av"):
         out["charts"].append(av(agencies, p, agency_code))
     if want("access"):
@@ -640,17 +616,18 @@ def build(user, p: Period, agency_code: str = "", only: str | None = None) -> di
 
 
 def kpis(user, p: Period, agency_code: str = "") -> list[tuple[str, Any, str]]:
-    """The headline figures: (label, value, drill-down URL)."""
+    """The headline figures: (label, value, drill-down URL). New and closed in the period come
+    from the daily summary, and so do the open cases (every case registered less every case
+    closed: 6·10^5 open cases are not counted one by one); overdue deadlines are counted through
+    the deadline status index."""
     from sanxiang.cases.choices import DeadlineStatus
-    from sanxiang.cases.models import Case, Deadline
+    from sanxiang.cases.models import Deadline
 
-    agencies = scope(user, agency_code)
-    cases = Case.objects.filter(agency__in=[a.pk for a in agencies])
-    start, end = p.bounds()
-    opened = cases.filter(opened_at__gte=start, opened_at__lt=end).count()
-    closed = cases.filter(closed_on__gte=p.start, closed_on__lte=p.end).count()
-    open_now = cases.filter(closed_on__isnull=True).count()
-    overdue = Deadline.objects.filter(case__in=cases.order_by(), status=DeadlineStatus.OVERDUE).count()
+    ids = [a.pk for a in scope(user, agency_code)]
+    totals = summary.rows(ids, p.start, p.end).aggregate(opened=Sum("opened"), closed=Sum("closed"))
+    opened, closed = totals["opened"] or 0, totals["closed"] or 0
+    open_now = summary.open_cases(ids)
+    overdue = Deadline.objects.filter(case__agency_id__in=ids, status=DeadlineStatus.OVERDUE).count()
     return [
         (_("本期新增案件"), opened, drill_url("kpi", "opened", p, agency_code)),
         (_("本期结案"), closed, drill_url("kpi", "closed", p, agency_code)),
@@ -660,6 +637,54 @@ def kpis(user, p: Period, agency_code: str = "") -> list[tuple[str, Any, str]]:
 
 
 # --- drill-down ------------------------------------------------------------------------------
+
+
+def drill_count(user, chart: str, key: str, p: Period, agency_code: str = "") -> int | None:
+    """How many cases `drill` lists, from the daily summary when the figure is one of its counts
+    (headline figures, weekly and procedure charts), so the paginated list does not count
+    10^5–10^6 cases; None for the other charts (their lists are as long as their own tables)."""
+    ids = [a.pk for a in scope(user, agency_code)]
+    rows = summary.rows(ids, p.start, p.end)
+    if chart == "kpi" and key in ("opened", "closed"):
+        return rows.aggregate(n=Sum(key))["n"] or 0
+    if chart == "kpi" and key == "open":
+        return summary.open_cases(ids)
+    if chart == "weekly":
+        kind, _sep, day = key.partition(":")
+        try:
+            week = dt.date.fromisoformat(day)
+        except ValueError:
+            return None
+        column = {"new": "opened", "closed": "closed"}.get(kind)
+        if column is None:
+            return None
+        week_rows = summary.rows(ids, week, week + dt.timedelta(days=6))
+        return week_rows.aggregate(n=Sum(column))["n"] or 0
+    if chart == "procedure":
+        parts = key.split(":")
+        definition = _procedures().get(parts[0])
+        if definition is None:
+            return None
+        if len(parts) == 3 and parts[1] == "step":
+            stages = [s.code for s in definition.stages if str(s.step) == parts[2]]
+        elif len(parts) == 2:
+            stages = [parts[1]]
+        else:
+            return None
+        return rows.filter(procedure=parts[0], stage__in=stages).aggregate(n=Sum("opened"))["n"] or 0
+    return None
+
+
+_NEVER_CLOSED = dt.date(9999, 12, 31)
+
+
+def _open_cases(cases):
+    """`closed_on IS NULL`, written so no index on closed_on can serve it: SQLite's statistics
+    (no STAT4) take NULL for one closing date among thousands (~50 rows) when it is 60% of the
+    cases, pick cases (agency, closed_on) and sort every open case for the first page (1 s at
+    10^6); with the test unindexable both engines read `case_opened_idx` newest first (~10 ms)."""
+    never = Value(_NEVER_CLOSED, output_field=DateField())
+    return cases.alias(closed_or_never=Coalesce("closed_on", never)).filter(closed_or_never=_NEVER_CLOSED)
 
 
 def drill(user, chart: str, key: str, p: Period, agency_code: str = ""):
@@ -677,7 +702,7 @@ def drill(user, chart: str, key: str, p: Period, agency_code: str = ""):
         if key == "closed":
             return cases.filter(closed_on__gte=p.start, closed_on__lte=p.end), _("本期结案")
         if key == "open":
-            return cases.filter(closed_on__isnull=True), _("在办案件")
+            return _open_cases(cases), _("在办案件")
         raise bad
     if chart == "procedure":
         procs = _procedures()

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy
 
 from sanxiang.core.errors import DomainError
@@ -88,6 +89,18 @@ CASE_COLUMNS = [
 ]
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its count (the dashboard's summary already holds it) instead of counting."""
+
+    def __init__(self, object_list, per_page, count: int):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
 @login_required
 def cases(request):
     _guard(request)
@@ -115,7 +128,9 @@ def cases(request):
             for c in queryset.iterator(chunk_size=1000)
         )
         return export_response(f"cases-{chart}", CASE_COLUMNS, rows, fmt)
-    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    count = dashboard.drill_count(request.user, chart, key, p, agency)
+    paginator = Paginator(queryset, 50) if count is None else CountedPaginator(queryset, 50, count)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("format", None)
