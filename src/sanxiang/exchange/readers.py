@@ -36,7 +36,7 @@ class FileRefused(Exception):
 @dataclass
 class Table:
     headers: list[str]
-    rows: Callable[[], Iterator[Row]]  # re-iterable: validation and commit each make a pass
+    rows: Callable[[], Iterator[Row]]  # re-iterable (the importer makes one pass and keeps the rows)
     encoding: str = ""
     count: int | None = None  # data rows, known after a full pass
 
