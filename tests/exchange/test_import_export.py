@@ -73,6 +73,18 @@ def test_an_undecodable_csv_is_refused_clearly_never_mojibake(boss):
     assert not Agency.objects.filter(code="cg3").exists()
 
 
+def test_a_csv_the_csv_module_cannot_parse_is_refused_with_its_line_not_an_exception(boss):
+    good = "cr1,测试机关,测,行政机关,990901,测试新区,县/区,market"
+    bare_cr = "cr2,测试\r机关,测,行政机关,990901,测试新区,县/区,market"  # unquoted carriage return
+    run = run_import("agencies", agencies_csv(good, bare_cr).encode(), filename="cr.csv", actor=boss)
+    assert run.status == "rejected" and run.error_count == 1
+    assert run.errors[0]["row"] == 3 and "不是有效的 CSV" in run.errors[0]["reason"]
+    assert not Agency.objects.filter(code__startswith="cr").exists()
+    quoted = '"cr3","测试\r机关",测,行政机关,990901,测试新区,县/区,market'  # quoted: a valid cell
+    run = run_import("agencies", agencies_csv(quoted).encode(), filename="cr.csv", actor=boss)
+    assert run.status == "committed", run.errors
+
+
 def test_row_errors_name_row_column_and_reason_and_nothing_is_imported(boss):
     good = credit_code()
     bad_code = good[:-1] + ("1" if good[-1] != "1" else "2")  # wrong check character
