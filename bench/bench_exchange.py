@@ -3,7 +3,8 @@
 API list/detail latency at 16 concurrent connections (p95) — on SQLite and PostgreSQL.
 
 Quick mode (make bench): 1,500 imported cases, 2,000 messages, 16×8 requests per endpoint.
-FULL=1: 100,000 cases, 20,000 messages, 16×60 requests.
+FULL=1: 100,000 cases, 20,000 messages, 16×60 requests. The import measured at 10⁶ cases (not
+extrapolated) is bench/import_scale.py.
 """
 
 from __future__ import annotations

@@ -73,6 +73,18 @@ def test_an_undecodable_csv_is_refused_clearly_never_mojibake(boss):
     assert not Agency.objects.filter(code="cg3").exists()
 
 
+def test_a_csv_the_csv_module_cannot_parse_is_refused_with_its_line_not_an_exception(boss):
+    good = "cr1,测试机关,测,行政机关,990901,测试新区,县/区,market"
+    bare_cr = "cr2,测试\r机关,测,行政机关,990901,测试新区,县/区,market"  # unquoted carriage return
+    run = run_import("agencies", agencies_csv(good, bare_cr).encode(), filename="cr.csv", actor=boss)
+    assert run.status == "rejected" and run.error_count == 1
+    assert run.errors[0]["row"] == 3 and "不是有效的 CSV" in run.errors[0]["reason"]
+    assert not Agency.objects.filter(code__startswith="cr").exists()
+    quoted = '"cr3","测试\r机关",测,行政机关,990901,测试新区,县/区,market'  # quoted: a valid cell
+    run = run_import("agencies", agencies_csv(quoted).encode(), filename="cr.csv", actor=boss)
+    assert run.status == "committed", run.errors
+
+
 def test_row_errors_name_row_column_and_reason_and_nothing_is_imported(boss):
     good = credit_code()
     bad_code = good[:-1] + ("1" if good[-1] != "1" else "2")  # wrong check character
@@ -243,6 +255,99 @@ def test_historical_cases_enter_as_imported_history_with_record_entries(boss, wo
     assert live.serial == 1  # 2026 numbering untouched by 2023 history
     again = run_import("cases", case_rows(world, 1, start=5), filename="h2.csv", actor=boss)
     assert again.status == "rejected" and "已存在" in again.errors[0]["reason"]
+
+
+FULL_CASE_HEADER = (
+    "案件编号,执法主体代码,程序,案由,登记日期,阶段,执法事项编码,当事人类型,当事人,证件类型,证件号码,"
+    "统一社会信用代码,法定代表人,案情,地点,行为发生日期,立案日期,决定日期,送达日期,结案日期,处理结果,"
+    "罚款金额,没收金额,来源系统"
+)
+
+
+def every_column_rows(world) -> bytes:
+    """Historical cases using every column: open and closed, persons (ID card, passport) and
+    organisations, a party repeated, no party, no item, amounts with and without decimals."""
+    company = credit_code()
+    rows = [
+        f"EQ-1,{world.agency.code},penalty.general,案一,2023-03-01,,{world.item.code},自然人,张三,,"
+        f"{person_id(serial=7)},,,售卖过期食品,某街1号,2023-02-27,2023-03-02,2023-04-01,2023-04-03,"
+        "2023-05-01,罚款,1200.5,300,旧系统",
+        f"EQ-2,{world.agency.code},行政处罚普通程序,案二,2023/3/5,investigated,,法人或其他组织,某公司,,,"
+        f"{company.lower()},李四,,,,2023-03-06,,,,,,,",
+        f"EQ-3,{world.agency.code},penalty.general,案三,2024年1月9日,served,{world.item.code},自然人,"
+        "John Smith,护照,E1234567,,,,,,2024-01-10,2024-02-01,2024-02-02,,,0,,另一系统",
+        f"EQ-4,{world.agency.code},penalty.general,案四,2024-01-10,,,,,,,,,,,,,2024-02-01,,2024-03-01,不予处罚,,,",
+        f"EQ-5,{world.agency.code},penalty.general,案五,2024-01-11,decided,,法人或其他组织,某公司,,,{company},"
+        "李四,,,,2024-01-12,2024-02-02,,,,8000,,",
+    ]
+    return (FULL_CASE_HEADER + "\n" + "\n".join(rows) + "\n").encode()
+
+
+def _imported_state():
+    """Every stored value the historical-case import writes, without ids the database assigns."""
+    from sanxiang.cases.models import CaseEvent, Party
+    from sanxiang.core.models import Sequence
+
+    def party(pk):
+        return Party.objects.filter(pk=pk).values().first() if pk else None
+
+    def strip(row, *keys):
+        return {k: v for k, v in row.items() if k not in ("id", *keys)}
+
+    cases = {}
+    for row in Case.objects.filter(number__startswith="EQ-").values():
+        assert row["created_at"] and row["updated_at"]  # set, to the time of the import
+        cases[row["number"]] = strip(row, "created_at", "updated_at") | {
+            "party_id": party(row["party_id"]) and strip(party(row["party_id"]), "created_at", "updated_at")
+        }
+    events = {
+        e.pop("case__number"): strip(e, "case_id")
+        for e in CaseEvent.objects.filter(case__number__startswith="EQ-").values(
+            "case__number", *[f.attname for f in CaseEvent._meta.concrete_fields]
+        )
+    }
+    entries = list(
+        Entry.objects.filter(kind="case.history_imported").order_by("seq").values_list("seq", "body", "hash")
+    )
+    sequences = dict(Sequence.objects.filter(key__startswith="case:").values_list("key", "value"))
+    return cases, events, entries, sequences
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_fast_case_writer_stores_exactly_what_the_orm_stored(boss, world, monkeypatch, dry_run):
+    """`bulkrows.insert` (executemany / COPY) against the ORM's `bulk_create`, field by field, on a
+    file using every column; the record entries (hash included) and the reserved serials too."""
+    from django.db import transaction
+
+    from sanxiang.core import clock
+    from sanxiang.exchange.history import HistoricalCases
+
+    class Undo(Exception):
+        pass
+
+    data = every_column_rows(world)
+    with clock.frozen(dt.datetime(2026, 3, 10, 10, 0)):
+        monkeypatch.setattr(HistoricalCases, "through_orm", True)
+        with pytest.raises(Undo), transaction.atomic():
+            reference = run_import("cases", data, filename="eq.csv", actor=boss)
+            assert reference.status == "committed", reference.errors
+            expected = _imported_state()
+            raise Undo
+        monkeypatch.setattr(HistoricalCases, "through_orm", False)
+        run = run_import("cases", data, filename="eq.csv", actor=boss, dry_run=dry_run)
+    if dry_run:
+        assert run.status == "valid" and not Case.objects.filter(number__startswith="EQ-").exists()
+        return
+    assert run.status == "committed" and run.counts == reference.counts == {"parties": 3, "cases": 5}
+    got = _imported_state()
+    assert got == expected
+    cases = got[0]
+    assert str(cases["EQ-1"]["fine_amount"]) == "1200.50" and cases["EQ-1"]["act_date"] == dt.date(
+        2023, 2, 27
+    )
+    assert cases["EQ-2"]["stage"] == "investigated" and cases["EQ-2"]["closed_on"] is None
+    assert cases["EQ-3"]["party_id"]["id_type"] == "passport" and cases["EQ-4"]["party_id"] is None
+    assert cases["EQ-2"]["party_id"] == cases["EQ-5"]["party_id"]  # one party, registered once
 
 
 def test_historical_cases_are_validated_like_a_form(boss, world):

@@ -38,6 +38,21 @@ class CellError(ValueError):
     pass
 
 
+_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T].*)?")
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_of(text: str) -> dt.date:
+    """Cached: a file of 10⁶ rows holds a few thousand distinct dates (a refusal is not cached)."""
+    match = _DATE.fullmatch(text)
+    if not match:
+        raise CellError(gettext("“%(text)s”不是日期（格式如 2026-03-10）") % {"text": text})
+    try:
+        return dt.date(*(int(g) for g in match.groups()))
+    except ValueError:
+        raise CellError(gettext("“%(text)s”不是有效日期") % {"text": text}) from None
+
+
 @dataclass(frozen=True)
 class Col:
     key: str
@@ -54,8 +69,7 @@ class Col:
             if self.required:
                 raise CellError(gettext("必填项为空"))
             return [] if self.kind == "list" else (False if self.kind == "bool" else None)
-        parser = getattr(self, f"_{self.kind}")
-        return parser(raw)
+        return _PARSERS[self.kind](self, raw)
 
     def _text(self, raw: Any) -> str:
         if isinstance(raw, float) and raw.is_integer():
@@ -91,14 +105,7 @@ class Col:
             return raw.date()
         if isinstance(raw, dt.date):
             return raw
-        text = str(raw).strip()
-        match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T].*)?", text)
-        if not match:
-            raise CellError(gettext("“%(text)s”不是日期（格式如 2026-03-10）") % {"text": text})
-        try:
-            return dt.date(*(int(g) for g in match.groups()))
-        except ValueError:
-            raise CellError(gettext("“%(text)s”不是有效日期") % {"text": text}) from None
+        return _date_of(str(raw).strip())
 
     def _bool(self, raw: Any) -> bool:
         if isinstance(raw, bool):
@@ -129,3 +136,8 @@ class Col:
         if self.kind == "choice" and value:
             return str(dict(self.choices.choices).get(value, value))
         return value
+
+
+_PARSERS = {
+    kind: getattr(Col, f"_{kind}") for kind in ("text", "int", "decimal", "date", "bool", "list", "choice")
+}
