@@ -16,7 +16,6 @@ import datetime as dt
 import os
 import random
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -187,19 +186,7 @@ def start_server(port: int, *, page_cache: bool = True) -> subprocess.Popen:
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
-            return process
-        except OSError:
-            time.sleep(0.2)
-    stop_server(process)
-    raise RuntimeError("gunicorn did not start")
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=20)
+    return harness.wait_until_serving(process, port, tries=100)
 
 
 def path_of(params: dict[str, str]) -> str:
@@ -305,7 +292,7 @@ def measure(engine: str, full: bool) -> list[Figure]:
             every = [v for values in timings.values() for v in values]
             rps = load_wrk(port, seconds, typical) if tool == "wrk" else load_threads(port, seconds, typical)
         finally:
-            stop_server(server)
+            harness.stop_server(server, timeout=20)
         figures += [
             Figure(f"portal.search_http_median.{mode}.{engine}", statistics.median(every), "ms"),
             Figure(f"portal.search_http_p95.{mode}.{engine}", p95(every), "ms", "goal_p95_ms", 50.0),

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 from bench.figures import Figure
@@ -55,6 +57,24 @@ def staff_client(username: str):
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
     return client
+
+
+def wait_until_serving(process: subprocess.Popen, port: int, tries: int = 150) -> subprocess.Popen:
+    """Return the server `process` once 127.0.0.1:`port` answers /healthz; stop it if it never does."""
+    for _ in range(tries):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
+            return process
+        except OSError:
+            time.sleep(0.2)
+    stop_server(process)
+    raise RuntimeError("gunicorn did not start")
+
+
+def stop_server(process: subprocess.Popen, timeout: float = 30) -> None:
+    """Stop a server started with `start_new_session=True` and everything it forked."""
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=timeout)
 
 
 def postgres_available() -> bool:

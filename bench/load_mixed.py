@@ -30,14 +30,14 @@ import argparse
 import json
 import os
 import random
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
+
+from bench import harness
 
 ROOT = Path(__file__).resolve().parent.parent
 LUA = ROOT / "bench" / "load" / "mixed.lua"
@@ -368,19 +368,7 @@ def start_server(url: str, port: int, workers: int, threads: int, src: Path) -> 
         stderr=open(os.environ.get("LOAD_SERVER_LOG", os.devnull), "a"),  # noqa: SIM115
         start_new_session=True,
     )
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
-            return process
-        except OSError:
-            time.sleep(0.2)
-    stop_server(process)
-    raise RuntimeError("gunicorn did not start")
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=30)
+    return harness.wait_until_serving(process, port)
 
 
 def wrk(port: int, connections: int, seconds: int, request_file: str, cookie: str, token: str) -> dict:
@@ -489,7 +477,7 @@ def main(argv: list[str] | None = None) -> int:
             results["api_list_cursor.16"] = r
             log(describe("api_list (?cursor=, first page), 16 connections", r))
     finally:
-        stop_server(server)
+        harness.stop_server(server)
     print("JSON " + json.dumps(results), flush=True)
     return 0
 
