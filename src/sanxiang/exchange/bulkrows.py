@@ -5,8 +5,8 @@ import's writer (docs/performance.md, "Exchange and API").
 every value of every field through `pre_save` / `get_db_prep_save` one object at a time: at 10⁶
 imported cases that was over half of the import's time. Here the columns, their defaults and each
 column's adapter are worked out once per call, and the rows go to the driver in one
-`executemany` (SQLite) or one `COPY … FROM STDIN` (PostgreSQL, psycopg's `cursor.copy`, as
-`records.bulk` writes entries).
+`executemany` (SQLite) or one `COPY … FROM STDIN` (PostgreSQL) by `core.tablewrite`, as
+`records.bulk` writes entries.
 
 Rows are dicts of field attname (`agency_id`, not `agency`) → value already of the field's Python
 type (what the import's parsed cells are: str, int, date, Decimal, dict); a field a row does not
@@ -22,6 +22,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+
+from sanxiang.core.tablewrite import write_rows
 
 # Field types whose Python value is what the driver takes, on SQLite and PostgreSQL alike.
 _AS_IS = {
@@ -87,13 +89,6 @@ def insert(model, rows: Iterable[dict[str, Any]]) -> int:
     if not values:
         return 0
     table = conn.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(conn.ops.quote_name(f.column) for f in fields)
     with conn.cursor() as cursor:
-        if conn.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for line in values:
-                    copy.write_row(line)
-        else:
-            placeholders = ", ".join(["%s"] * len(fields))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", values)  # noqa: S608
+        write_rows(cursor, table, [conn.ops.quote_name(f.column) for f in fields], values)
     return len(values)

@@ -22,6 +22,7 @@ from typing import Any
 from django.db import transaction
 
 from sanxiang.core import clock
+from sanxiang.core.tablewrite import write_rows
 from sanxiang.records import merkle, services
 from sanxiang.records.models import GENESIS, Entry, LogHead
 
@@ -187,18 +188,6 @@ def _fetch_tails(state: State, unseen: list[str]) -> None:
             state.tails.update({s: (n, h) for s, n, h in rows if last[s] == n})
 
 
-def _executemany(cursor, table: str, columns, rows) -> None:
-    placeholders = ", ".join(["%s"] * len(columns))
-    cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", rows)  # noqa: S608
-
-
-def _copy(cursor, table: str, columns, rows) -> None:
-    """PostgreSQL's COPY: about ten times the rows per second of INSERTs for a generator's batches."""
-    with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-
-
 def bulk_append(specs: Iterable[Spec], *, batch: int = 5000) -> int:
     """Append all `specs` in one transaction holding the log head; returns the new log size."""
     with transaction.atomic():
@@ -209,7 +198,6 @@ def bulk_append(specs: Iterable[Spec], *, batch: int = 5000) -> int:
         state = State(head.size, merkle.decode_frontier(head.frontier), started_empty=head.size == 0)
         conn = transaction.get_connection()
         with conn.cursor() as cursor:
-            write = _copy if conn.vendor == "postgresql" else _executemany
             for specs_batch in _batches(specs, batch):
                 _load_tails(state, {s.stream for s in specs_batch})
                 rows, nodes = [], []
@@ -217,9 +205,9 @@ def bulk_append(specs: Iterable[Spec], *, batch: int = 5000) -> int:
                     row["at"] = conn.ops.adapt_datetimefield_value(row["at"])
                     rows.append([row[c] for c in _COLUMNS])
                     nodes += made
-                write(cursor, "records_entry", _COLUMNS, rows)
+                write_rows(cursor, "records_entry", _COLUMNS, rows)
                 if nodes:
-                    write(cursor, "records_node", ("height", '"index"', "hash"), nodes)
+                    write_rows(cursor, "records_node", ("height", '"index"', "hash"), nodes)
         head.size = state.size
         head.frontier = merkle.encode_frontier(state.frontier)
         head.save(update_fields=["size", "frontier", "updated_at"])
