@@ -302,20 +302,19 @@ class CaseViewSet(
 
     def get_object(self):
         try:
-            return selectors.case_for(self.request.user, pk=int(self.kwargs["pk"]))
+            return selectors.case_for(self.request.user, pk=int(self.kwargs["pk"]), handlers=True)
         except (ValueError, NotFound):
             raise NotFound("case.not_found", gettext("案件不存在或无权查阅。")) from None
 
     def list(self, request, *args, **kwargs):
-        # Paginate over the keys only, so `COUNT(*)` runs on the scope and filters without the
-        # joins the columns need; then read the page's 50 rows by primary key.
-        keys = (
-            self.filter_queryset(self.get_queryset())
-            .prefetch_related(None)
-            .values("id", "opened_at", "number")
-        )
-        page = [key["id"] for key in self.paginate_queryset(keys)]
         rows = _case_rows()
+        scoped = self.filter_queryset(self.get_queryset()).prefetch_related(None)
+        if self.paginator.cursor_query_param in request.query_params:
+            # keyset pages count nothing: the page's rows come in one query
+            return self.get_paginated_response(rows.page(self.paginate_queryset(scoped.values(*rows.columns()))))
+        # Page numbers: paginate over the keys only, so `COUNT(*)` runs on the scope and filters
+        # without the joins the columns need; then read the page's rows by primary key.
+        page = [key["id"] for key in self.paginate_queryset(scoped.values("id", "opened_at", "number"))]
         by_id = {row["id"]: row for row in Case.objects.filter(pk__in=page).values(*rows.columns())}
         return self.get_paginated_response(rows.page([by_id[pk] for pk in page]))
 

@@ -15,9 +15,12 @@ def cases_visible_to(user, action: str = VIEW) -> QuerySet[Case]:
     return Case.objects.restrict(user, action).select_related("agency", "party", "item")
 
 
-def case_for(user, *, number: str | None = None, pk: int | None = None) -> Case:
-    """The case if this user may see it; 404 otherwise (never 403: existence is not disclosed)."""
+def case_for(user, *, number: str | None = None, pk: int | None = None, handlers: bool = False) -> Case:
+    """The case if this user may see it; 404 otherwise (never 403: existence is not disclosed).
+    `handlers=True` prefetches them, for a caller that shows them (the access check reuses them)."""
     query = cases_visible_to(user)
+    if handlers:
+        query = query.prefetch_related("handlers")
     found = query.filter(number=number).first() if number is not None else query.filter(pk=pk).first()
     if found is None:
         raise NotFound("case.not_found", _("案件不存在或无权查阅。"))

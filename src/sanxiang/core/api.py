@@ -6,12 +6,29 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, status
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from sanxiang.core.errors import DomainError, InvalidInput
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, which steps aside when the request names none of the view's filters:
+    building and validating the filter form (a deep copy of every filter) was ~5 % of a list
+    request, spent to change nothing. A parameter that starts with a filter's name counts as
+    naming it (range filters add suffixes), so any doubt takes the full path."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None:
+            return queryset
+        names = tuple(filterset_class.base_filters)
+        if not any(param.startswith(names) for param in request.query_params):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
 
 
 class Pagination(PageNumberPagination):

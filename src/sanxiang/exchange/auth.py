@@ -7,12 +7,17 @@ GET/HEAD/OPTIONS, `<area>:write` for anything else (`cases:write`, `exchange:rea
 
 from __future__ import annotations
 
+import datetime as dt
+
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 
 from sanxiang.core import clock
 from sanxiang.exchange.models import SystemToken
 from sanxiang.exchange.services import TOKEN_PREFIX, hash_key
+
+# How stale "last used" may be: a system polling the API would otherwise write a row on every read.
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 
 # First path segment under /api/ → the scope area that governs it.
 AREAS = {
@@ -41,7 +46,8 @@ class SystemTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed()
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed()
-        SystemToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+            SystemToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user, token
 
     def authenticate_header(self, request):

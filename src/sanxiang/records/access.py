@@ -70,6 +70,9 @@ ROLE_REASONS = {
 
 
 def is_handler(user, case: Case) -> bool:
+    prefetched = getattr(case, "_prefetched_objects_cache", {}).get("handlers")
+    if prefetched is not None:  # the page or the API loaded them to show them: no second query
+        return any(handler.pk == user.pk for handler in prefetched)
     return case.handlers.filter(pk=user.pk).exists()
 
 

@@ -1,0 +1,22 @@
+"""DRF's personal API token (`Authorization: Token …`), loaded with what every request needs next.
+
+DRF's own class reads the token and its user; the scope filter then reads the user's agency and
+the guards their roles, one query each. Here the agency comes in the token's query, and the roles
+(`User.roles`) are one lean statement, so an authenticated API call starts with two statements
+instead of three ORM queries (docs/performance.md, API)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication, exceptions
+from rest_framework.authtoken.models import Token
+
+
+class TokenAuthentication(authentication.TokenAuthentication):
+    def authenticate_credentials(self, key):
+        token = Token.objects.select_related("user__agency").filter(key=key).first()
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        return token.user, token
