@@ -332,7 +332,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(url: str, port: int, workers: int, threads: int, src: Path) -> subprocess.Popen:
+def start_server(
+    url: str, port: int, workers: int, threads: int, src: Path, worker_class: str = "gthread"
+) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -356,7 +358,7 @@ def start_server(url: str, port: int, workers: int, threads: int, src: Path) -> 
             "--threads",
             str(threads),
             "--worker-class",
-            "gthread",
+            worker_class,
             "--timeout",
             "120",
             "--log-level",
@@ -424,6 +426,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
     parser.add_argument("--only", choices=["mixed", "api", "build"])
     parser.add_argument(
         "--src",
@@ -445,10 +448,13 @@ def main(argv: list[str] | None = None) -> int:
 
     connection.close()
     port = free_port()
-    server = start_server(url, port, args.workers, args.threads, Path(args.src))
+    server = start_server(url, port, args.workers, args.threads, Path(args.src), args.worker_class)
     results: dict[str, dict] = {}
     try:
-        log(f"gunicorn {args.workers} workers × {args.threads} threads on 127.0.0.1:{port}, src {args.src}")
+        shape = f"{args.workers} {args.worker_class} workers" + (
+            f" × {args.threads} threads" if args.worker_class == "gthread" else ""
+        )
+        log(f"gunicorn {shape} on 127.0.0.1:{port}, src {args.src}")
         if args.only != "api":
             for kind in MIX:  # what each kind costs alone, one connection: where the time goes
                 path = _write(lines[kind])

@@ -18,13 +18,13 @@ from sanxiang.cases.filtersets import CaseFilterSet
 from sanxiang.cases.models import Case, CaseEvent, Deadline, Party, Proposal
 from sanxiang.cases.signals import case_viewed
 from sanxiang.catalog.models import EnforcementItem
-from sanxiang.core.api import PageOrCursorPagination
+from sanxiang.core.api import FieldsOnceSerializer, PageOrCursorPagination
 from sanxiang.core.errors import InvalidInput, NotFound
 from sanxiang.org import reauth
 from sanxiang.org.models import User
 
 
-class PartySerializer(serializers.ModelSerializer):
+class PartySerializer(FieldsOnceSerializer):
     class Meta:
         model = Party
         fields = [
@@ -40,7 +40,7 @@ class PartySerializer(serializers.ModelSerializer):
         ]
 
 
-class ProposalSerializer(serializers.ModelSerializer):
+class ProposalSerializer(FieldsOnceSerializer):
     legal_basis = serializers.SerializerMethodField()
 
     class Meta:
@@ -66,7 +66,7 @@ class ProposalSerializer(serializers.ModelSerializer):
         return [a.citation for a in proposal.legal_basis.all()]
 
 
-class DeadlineSerializer(serializers.ModelSerializer):
+class DeadlineSerializer(FieldsOnceSerializer):
     class Meta:
         model = Deadline
         fields = [
@@ -85,7 +85,7 @@ class DeadlineSerializer(serializers.ModelSerializer):
         ]
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(FieldsOnceSerializer):
     actor = serializers.SlugRelatedField(read_only=True, slug_field="username")
 
     class Meta:
@@ -104,7 +104,7 @@ class EventSerializer(serializers.ModelSerializer):
         ]
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(FieldsOnceSerializer):
     agency = serializers.SlugRelatedField(read_only=True, slug_field="code")
     item = serializers.SlugRelatedField(read_only=True, slug_field="code")
     handlers = serializers.SlugRelatedField(many=True, read_only=True, slug_field="username")
@@ -224,7 +224,7 @@ class CaseRows:
         return [*(column for _, column, _ in self.plain), *(column for _, column, _ in self.party)]
 
     def page(self, rows: list[dict]) -> list[dict]:
-        handlers = self._handlers([row["id"] for row in rows])
+        handlers = selectors.handler_usernames([row["id"] for row in rows])
         stage_names: dict[tuple[str, str], str] = {}
         return [self._one(row, handlers, stage_names) for row in rows]
 
@@ -246,19 +246,6 @@ class CaseRows:
             stage_names[key] = str(Case(procedure=row["procedure"], stage=row["stage"]).stage_name)
         out["stage_name"] = stage_names[key]
         return {name: out[name] for name in CaseSerializer.Meta.fields}
-
-    @staticmethod
-    def _handlers(case_ids: list[int]) -> dict[int, list[str]]:
-        through = Case.handlers.through
-        found: dict[int, list[str]] = {}
-        ordering = [f"user__{field}" for field in User._meta.ordering]
-        for case_id, username in (
-            through.objects.filter(case_id__in=case_ids)
-            .order_by(*ordering)
-            .values_list("case_id", "user__username")
-        ):
-            found.setdefault(case_id, []).append(username)
-        return found
 
 
 def _etags(header: str) -> set[str]:
