@@ -10,7 +10,8 @@ list/detail latency at 16 connections, both driven by `wrk` (C, cheap on the cli
    (new numbers, opening dates spread over three years, handlers copied), and N published decision
    snapshots for the portal (the shape of bench/bench_portal.py's generator) by COPY. Only the case
    and public-decision tables grow: events, deadlines, proposals stay at demo size.
-2. gunicorn (gthread, `--workers` × `--threads`) on 127.0.0.1 with the per-address rate limits lifted
+2. gunicorn as deploy/gunicorn.conf.py runs it (5 sync workers; `--worker-class gthread --threads N`
+   for threads) on 127.0.0.1 with the per-address rate limits lifted
    (one client address would otherwise meet 429s, which are fast and would flatter the figures).
 3. A session cookie for the head of yx-scjg (staff pages; heads need no second factor) and a DRF
    token for the same user (staff API).
@@ -333,7 +334,7 @@ def free_port() -> int:
 
 
 def start_server(
-    url: str, port: int, workers: int, threads: int, src: Path, worker_class: str = "gthread"
+    url: str, port: int, workers: int, threads: int, src: Path, worker_class: str = "sync", extra: str = ""
 ) -> subprocess.Popen:
     env = {
         **os.environ,
@@ -363,6 +364,7 @@ def start_server(
             "120",
             "--log-level",
             "warning",
+            *extra.split(),
         ],
         env=env,
         cwd=ROOT,
@@ -424,9 +426,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--levels", default="2,4,8,16")
     parser.add_argument("--seconds", type=int, default=30)
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
+    parser.add_argument("--workers", type=int, default=5)  # deploy/gunicorn.conf.py: 2 × cores + 1
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--worker-class", default="sync", choices=["gthread", "sync"])
+    parser.add_argument("--gunicorn-args", default="", help='more gunicorn options, e.g. "--keep-alive 0"')
     parser.add_argument("--only", choices=["mixed", "api", "build"])
     parser.add_argument(
         "--src",
@@ -448,13 +451,13 @@ def main(argv: list[str] | None = None) -> int:
 
     connection.close()
     port = free_port()
-    server = start_server(url, port, args.workers, args.threads, Path(args.src), args.worker_class)
+    server = start_server(url, port, args.workers, args.threads, Path(args.src), args.worker_class, args.gunicorn_args)
     results: dict[str, dict] = {}
     try:
         shape = f"{args.workers} {args.worker_class} workers" + (
             f" × {args.threads} threads" if args.worker_class == "gthread" else ""
         )
-        log(f"gunicorn {shape} on 127.0.0.1:{port}, src {args.src}")
+        log(f"gunicorn {shape} {args.gunicorn_args} on 127.0.0.1:{port}, src {args.src}".replace("  ", " "))
         if args.only != "api":
             for kind in MIX:  # what each kind costs alone, one connection: where the time goes
                 path = _write(lines[kind])

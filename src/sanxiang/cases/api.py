@@ -17,6 +17,7 @@ from sanxiang.cases.choices import CaseSource
 from sanxiang.cases.filtersets import CaseFilterSet
 from sanxiang.cases.models import Case, CaseEvent, Deadline, Party, Proposal
 from sanxiang.cases.signals import case_viewed
+from sanxiang.cases.workflow import registry
 from sanxiang.catalog.models import EnforcementItem
 from sanxiang.core.api import FieldsOnceSerializer, PageOrCursorPagination
 from sanxiang.core.errors import InvalidInput, NotFound
@@ -211,28 +212,30 @@ class CaseRows:
     def __init__(self):
         fields = CaseSerializer().fields
         party_fields = PartySerializer().fields
-        self.plain = [
+        plain = [
             (name, self.SLUGS.get(name, name), _converter(fields[name]))
             for name in CaseSerializer.Meta.fields
             if name not in ("party", "handlers", "stage_name")
         ]
+        self.as_is = [(name, column) for name, column, _ in plain]
+        self.formatted = [(name, column, convert) for name, column, convert in plain if convert]
         self.party = [
             (name, f"party__{name}", _converter(party_fields[name])) for name in PartySerializer.Meta.fields
         ]
 
     def columns(self) -> list[str]:
-        return [*(column for _, column, _ in self.plain), *(column for _, column, _ in self.party)]
+        return [*(column for _, column in self.as_is), *(column for _, column, _ in self.party)]
 
     def page(self, rows: list[dict]) -> list[dict]:
         handlers = selectors.handler_usernames([row["id"] for row in rows])
-        stage_names: dict[tuple[str, str], str] = {}
+        stage_names: dict[tuple[str, str], str] = {}  # per request: the names follow the language
         return [self._one(row, handlers, stage_names) for row in rows]
 
     def _one(self, row: dict, handlers: dict[int, list[str]], stage_names: dict) -> dict:
-        out = {}
-        for name, column, convert in self.plain:
-            value = row[column]
-            out[name] = value if value is None or convert is None else convert(value)
+        out = {name: row[column] for name, column in self.as_is}
+        for name, column, convert in self.formatted:
+            if row[column] is not None:
+                out[name] = convert(row[column])
         if row["party__id"] is None:
             out["party"] = None
         else:
@@ -243,7 +246,7 @@ class CaseRows:
         out["handlers"] = handlers.get(row["id"], [])
         key = (row["procedure"], row["stage"])
         if key not in stage_names:
-            stage_names[key] = str(Case(procedure=row["procedure"], stage=row["stage"]).stage_name)
+            stage_names[key] = str(registry.procedure(key[0]).stage(key[1]).name)
         out["stage_name"] = stage_names[key]
         return {name: out[name] for name in CaseSerializer.Meta.fields}
 
