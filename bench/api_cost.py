@@ -47,7 +47,9 @@ def authorization(kind: str) -> str:
     key = os.environ.get("API_COST_SYSTEM_TOKEN")
     if not key:
         admin = next(u for u in User.objects.filter(is_active=True) if u.has_role(Role.ADMIN))
-        _token, key = exchange.issue_token(name="api-cost bench", user=user, scopes=["cases:read"], actor=admin)
+        _token, key = exchange.issue_token(
+            name="api-cost bench", user=user, scopes=["cases:read"], actor=admin
+        )
     return f"Bearer {key}"
 
 

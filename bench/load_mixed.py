@@ -451,7 +451,9 @@ def main(argv: list[str] | None = None) -> int:
 
     connection.close()
     port = free_port()
-    server = start_server(url, port, args.workers, args.threads, Path(args.src), args.worker_class, args.gunicorn_args)
+    server = start_server(
+        url, port, args.workers, args.threads, Path(args.src), args.worker_class, args.gunicorn_args
+    )
     results: dict[str, dict] = {}
     try:
         shape = f"{args.workers} {args.worker_class} workers" + (

@@ -301,7 +301,9 @@ class CaseViewSet(
         scoped = self.filter_queryset(self.get_queryset()).prefetch_related(None)
         if self.paginator.cursor_query_param in request.query_params:
             # keyset pages count nothing: the page's rows come in one query
-            return self.get_paginated_response(rows.page(self.paginate_queryset(scoped.values(*rows.columns()))))
+            return self.get_paginated_response(
+                rows.page(self.paginate_queryset(scoped.values(*rows.columns())))
+            )
         # Page numbers: paginate over the keys only, so `COUNT(*)` runs on the scope and filters
         # without the joins the columns need; then read the page's rows by primary key.
         page = [key["id"] for key in self.paginate_queryset(scoped.values("id", "opened_at", "number"))]
