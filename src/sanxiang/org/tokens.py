@@ -7,8 +7,7 @@ instead of three ORM queries (docs/performance.md, API)."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
-from rest_framework import authentication, exceptions
+from rest_framework import authentication
 from rest_framework.authtoken.models import Token
 
 
@@ -17,7 +16,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
         try:
             token = Token.objects.select_related("user__agency").get(key=key)
         except Token.DoesNotExist:
-            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
-        if not token.user.is_active:
-            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+            token = None
+        if token is None or not token.user.is_active:
+            return super().authenticate_credentials(key)  # refuses, in DRF's words
         return token.user, token
