@@ -209,9 +209,9 @@ ROLE_CODES = frozenset(Role.values)
 
 
 def role_names(user_id: int) -> frozenset[str]:
-    """The roles (`Role` group names) of one user. Read for every request, so it is one prepared
-    statement on the driver's cursor: the ORM spent ~0.4 ms building this query each time, more
-    than the database took to answer it (docs/performance.md, API)."""
+    """The roles (`Role` group names) of one user. Read on every request, so it is one plain SQL
+    statement: the ORM spent ~0.4 ms building this query each time, more than the database took
+    to answer it (docs/performance.md, API)."""
     through = User.groups.through
     group = through._meta.get_field("group").related_model
     sql = (
