@@ -58,33 +58,26 @@ def storage_full(request) -> HttpResponse:
     """A full disk before any view ran — Django spooling a large upload to its temporary folder:
     507, like the evidence store's own refusal (`evidence.storage_full`); nothing was recorded."""
     message = _("服务器存储空间已满，上传的文件未保存，也未登记。请联系系统管理员扩容后重新上传。")
-    if request.path.startswith(API_PREFIX):
-        response = JsonResponse(
-            {"code": "storage_full", "message": message},
-            status=507,
-            json_dumps_params={"ensure_ascii": False},
-        )
-    else:
-        portal = request.path.startswith("/portal/")
-        page = render_to_string("507.html", {"message": message, "portal": portal})
-        response = HttpResponse(page, status=507)
-    response["Cache-Control"] = "no-store"
-    return response
+    return _refusal(request, 507, "storage_full", message, "507.html", {"message": message})
 
 
 def database_unavailable(request) -> HttpResponse:
     seconds = retry_after_seconds()
+    message = _("数据库暂时无法连接，请稍后重试。")
+    response = _refusal(request, 503, "database_unavailable", message, "503.html", {"retry_after": seconds})
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+def _refusal(request, status: int, code: str, message: str, template: str, context: dict) -> HttpResponse:
+    """The API's `{"code", "message"}` or the page (portal or staff look), never cached."""
     if request.path.startswith(API_PREFIX):
         response = JsonResponse(
-            {"code": "database_unavailable", "message": _("数据库暂时无法连接，请稍后重试。")},
-            status=503,
-            json_dumps_params={"ensure_ascii": False},
+            {"code": code, "message": message}, status=status, json_dumps_params={"ensure_ascii": False}
         )
     else:
-        portal = request.path.startswith("/portal/")
-        page = render_to_string("503.html", {"retry_after": seconds, "portal": portal})
-        response = HttpResponse(page, status=503)
-    response["Retry-After"] = str(seconds)
+        page = render_to_string(template, {**context, "portal": request.path.startswith("/portal/")})
+        response = HttpResponse(page, status=status)
     response["Cache-Control"] = "no-store"
     return response
 
