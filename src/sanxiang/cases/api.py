@@ -12,7 +12,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from sanxiang.cases import selectors, services
+from sanxiang.cases import selectors, services, tally
 from sanxiang.cases.choices import CaseSource
 from sanxiang.cases.filtersets import CaseFilterSet
 from sanxiang.cases.models import Case, CaseEvent, Deadline, Party, Proposal
@@ -21,6 +21,7 @@ from sanxiang.cases.workflow import registry
 from sanxiang.catalog.models import EnforcementItem
 from sanxiang.core.api import FieldsOnceSerializer, PageOrCursorPagination
 from sanxiang.core.errors import InvalidInput, NotFound
+from sanxiang.core.paging import KnownCount, names_a_filter
 from sanxiang.org import reauth
 from sanxiang.org.models import User
 
@@ -305,8 +306,12 @@ class CaseViewSet(
                 rows.page(self.paginate_queryset(scoped.values(*rows.columns())))
             )
         # Page numbers: paginate over the keys only, so `COUNT(*)` runs on the scope and filters
-        # without the joins the columns need; then read the page's rows by primary key.
-        page = [key["id"] for key in self.paginate_queryset(scoped.values("id", "opened_at", "number"))]
+        # without the joins the columns need; then read the page's rows by primary key. With no
+        # filter the count is the agencies' tallies (cases/tally.py), not a scan of the scope.
+        keys = scoped.values("id", "opened_at", "number")
+        if not names_a_filter(request.query_params, CaseFilterSet):
+            keys = KnownCount(keys, tally.visible_count(request.user))
+        page = [key["id"] for key in self.paginate_queryset(keys)]
         by_id = {row["id"]: row for row in Case.objects.filter(pk__in=page).values(*rows.columns())}
         return self.get_paginated_response(rows.page([by_id[pk] for pk in page]))
 

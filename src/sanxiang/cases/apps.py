@@ -9,7 +9,10 @@ class CasesConfig(AppConfig):
     verbose_name = _("案件办理")
 
     def ready(self):
-        from sanxiang.cases import deadlines, panels, procedures
+        from django.db.models.signals import post_delete, post_save
+
+        from sanxiang.cases import deadlines, panels, procedures, tally
+        from sanxiang.cases.models import Case
         from sanxiang.core import ticks, workbench
 
         procedures.register_all()
@@ -24,3 +27,6 @@ class CasesConfig(AppConfig):
         workbench.register_panel("cases.mine", "cases/panel_mine.html", panels.my_cases, order=30)
         workbench.register_panel("cases.alerts", "cases/panel_alerts.html", panels.my_alerts, order=5)
         ticks.register("cases.deadlines", deadlines.tick)
+        ticks.register("cases.tally", tally.recount)
+        post_save.connect(tally.on_case_saved, sender=Case, dispatch_uid="cases.tally.saved")
+        post_delete.connect(tally.on_case_deleted, sender=Case, dispatch_uid="cases.tally.deleted")

@@ -160,6 +160,27 @@ class Case(AuditedModel):
         return f'"{self.pk}-{self.version}"'
 
 
+class CaseTally(models.Model):
+    """How many cases each agency holds, kept in the transaction of every case written or deleted
+    (cases/tally.py), so an unfiltered case list knows its `count` without `COUNT(*)` over 10⁵–10⁶
+    rows of a big agency (docs/performance.md, "Page-number lists")."""
+
+    agency = models.OneToOneField(
+        Agency, verbose_name=_("执法主体"), on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    cases = models.BigIntegerField(_("案件数"), default=0)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_agency_lookup = "agency"
+
+    class Meta:
+        verbose_name = _("案件计数")
+        verbose_name_plural = _("案件计数")
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}: {self.cases}"
+
+
 class Proposal(models.Model):
     """拟处理意见 — one version of the handler's proposed decision. A change is a new version;
     the fingerprint is what a legal review approves (DESIGN.md I1)."""

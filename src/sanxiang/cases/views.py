@@ -13,13 +13,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from sanxiang.cases import deadlines, selectors, services
+from sanxiang.cases import deadlines, selectors, services, tally
 from sanxiang.cases.filtersets import CaseFilterSet
 from sanxiang.cases.forms import OpenCaseForm, raw_inputs
 from sanxiang.cases.signals import case_viewed
 from sanxiang.catalog.models import Article
 from sanxiang.core import tabular
 from sanxiang.core.errors import DomainError, NotFound
+from sanxiang.core.paging import KnownCount, names_a_filter
 from sanxiang.core.parsing import parse_int
 from sanxiang.core.roles import Role
 from sanxiang.org import reauth
@@ -46,7 +47,10 @@ def case_list(request):
             (_export_row(c) for c in queryset.order_by("-opened_at")),
             request.GET["format"],
         )
-    page = Paginator(queryset.order_by("-opened_at"), 30).get_page(request.GET.get("page"))
+    listed = queryset.order_by("-opened_at")
+    if not names_a_filter(request.GET, CaseFilterSet):  # the count from the tallies: no COUNT(*)
+        listed = KnownCount(listed, tally.visible_count(request.user))
+    page = Paginator(listed, 30).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("format", None)

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from sanxiang.core.errors import DomainError, InvalidInput
+from sanxiang.core.paging import names_a_filter
 
 
 # A ModelSerializer that builds its fields from the model once per class, not once per instance:
@@ -35,15 +36,11 @@ class FieldsOnceSerializer(serializers.ModelSerializer):
 class FilterBackend(DjangoFilterBackend):
     """django-filter's backend, which steps aside when the request names none of the view's filters:
     building and validating the filter form (a deep copy of every filter) was ~5 % of a list
-    request, spent to change nothing. A parameter that starts with a filter's name counts as
-    naming it (range filters add suffixes), so any doubt takes the full path."""
+    request, spent to change nothing (any doubt takes the full path: core/paging.py)."""
 
     def filter_queryset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)
-        if filterset_class is None:
-            return queryset
-        names = tuple(filterset_class.base_filters)
-        if not any(param.startswith(names) for param in request.query_params):
+        if filterset_class is None or not names_a_filter(request.query_params, filterset_class):
             return queryset
         return super().filter_queryset(request, queryset, view)
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from types import SimpleNamespace
 from typing import Any
 
@@ -34,6 +34,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from sanxiang.cases import tally
 from sanxiang.cases.choices import IdType
 from sanxiang.cases.models import Case, CaseEvent, Party
 from sanxiang.cases.workflow import registry
@@ -240,6 +241,8 @@ class HistoricalCases(Importer):
         serials = self._serials(chunk)
         contents = [self._content(row) for _, row in chunk]
         hashes = [hashlib.sha256(canonical.encode(c)).hexdigest() for c in contents]
+        # the agencies' case tallies before the record's head, in the order registration takes them
+        tally.add(Counter(self.agencies[row["agency_code"]].pk for _, row in chunk))
         entry = records.append(
             kind="case.history_imported",
             stream=STREAM,
