@@ -130,6 +130,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-sanxiang.sqlite3")}
+elif _env("SANXIANG_PG_PREPARED", "1") == "1":
+    # Parameters bound by the server and statements prepared after two uses: PostgreSQL then parses
+    # and plans each of the API's fixed queries once per connection, not once per request — a
+    # fifth of a case read's CPU (docs/performance.md, API). SANXIANG_PG_PREPARED=0 turns it off,
+    # e.g. behind a pooler in transaction mode that cannot keep prepared statements.
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 2}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "org.User"
