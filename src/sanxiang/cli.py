@@ -1,7 +1,7 @@
 """`sanxiang` — the command-line door (DESIGN.md: Interfaces that stay stable).
 
     sanxiang demo | serve | keys | tick | verify | checkpoint | export-dossier | document | report
-             | import | export | exchange-worker | exchange-token | backup | restore  (docs/cli.md)
+             | import | export | exchange-worker | exchange-token | backup | restore | recount  (docs/cli.md)
     sanxiang manage <any Django management command>
 
 Each subcommand is a Django management command of the same name (hyphens become underscores),

@@ -27,6 +27,5 @@ class CasesConfig(AppConfig):
         workbench.register_panel("cases.mine", "cases/panel_mine.html", panels.my_cases, order=30)
         workbench.register_panel("cases.alerts", "cases/panel_alerts.html", panels.my_alerts, order=5)
         ticks.register("cases.deadlines", deadlines.tick)
-        ticks.register("cases.tally", tally.recount)
         post_save.connect(tally.on_case_saved, sender=Case, dispatch_uid="cases.tally.saved")
         post_delete.connect(tally.on_case_deleted, sender=Case, dispatch_uid="cases.tally.deleted")

@@ -163,7 +163,7 @@ class Case(AuditedModel):
 class CaseTally(models.Model):
     """How many cases each agency holds, kept in the transaction of every case written or deleted
     (cases/tally.py), so an unfiltered case list knows its `count` without `COUNT(*)` over 10⁵–10⁶
-    rows of a big agency (docs/performance.md, "Page-number lists")."""
+    rows of a big agency (docs/performance.md, "every read under 100 ms")."""
 
     agency = models.OneToOneField(
         Agency, verbose_name=_("执法主体"), on_delete=models.CASCADE, primary_key=True, related_name="+"

@@ -3,8 +3,9 @@
 * A case saved for the first time or deleted through the ORM moves its agency's tally by one
   (`post_save` / `post_delete`, connected in apps.py): services, factories and admin alike.
 * Writes that bypass the ORM's signals — the history import's bulk insert, the benchmark
-  generators' raw SQL — call `add()` themselves, or `recount()` afterwards; `sanxiang tick` recounts
-  too, which heals anything written around both (a restore of an older dump, hand-written SQL).
+  generators' raw SQL — call `add()` themselves, or `recount()` afterwards; `sanxiang recount` does it
+  for anything else written around both (a hand repair in SQL). A restore brings the tallies back
+  with the cases they count.
 
 `add()` is a relative `UPDATE … SET cases = cases + n`, and `recount()` locks the tally rows before
 it counts, so a registration committing while the recount runs is neither lost nor counted twice.
